@@ -14,6 +14,12 @@ export const ERROR_CODES = {
   RODENT_ERR_STORE: { status: 502, hint: "the object store failed; check the RODENT_S3_* settings" },
   RODENT_ERR_LOCKED: { status: 409, hint: "another run holds the lock; wait for it to finish" },
   RODENT_ERR_GATE: { status: 422, hint: "the candidate did not pass the gate; see the reasons" },
+  RODENT_ERR_UNAUTHORIZED: { status: 401, hint: "send the admin bearer token (RODENT_ADMIN_TOKEN)" },
+  RODENT_ERR_TOO_LARGE: { status: 413, hint: "send a smaller body or fewer rows (see the documented limits)" },
+  RODENT_ERR_UNAVAILABLE: {
+    status: 503,
+    hint: "the service is overloaded or not ready; retry after the Retry-After delay",
+  },
   RODENT_ERR_INTERNAL: { status: 500, hint: "this is a bug; please report it with the log" },
 } as const;
 
