@@ -1,0 +1,95 @@
+import type { ReferenceProfile } from "../../features/profile.js";
+import type { FeatureTable } from "../../features/schema.js";
+
+/** The champion of the day, as the replay sees it: something that scores feature rows. */
+export interface ReplayModel {
+  version: string;
+  predict(table: FeatureTable): Float64Array;
+  profile: ReferenceProfile;
+  /** The model's offline test metrics, the yardstick for a realised-performance drop. */
+  offline: { auc: number; lift10: number };
+}
+
+export interface RetrainOutcome {
+  /** The candidate's registry version (registered even when refused). */
+  version: string;
+  accepted: boolean;
+  reasons: string[];
+  /** The new champion when accepted. */
+  model?: ReplayModel;
+}
+
+/**
+ * Runs the real CT steps as of a day: train on every inspection before `cutoffDay`, gate against the current
+ * champion, register, promote when it passes. Implemented by the pipeline stage and injected by the CLI,
+ * because monitor sits to the right of pipeline and must not import it.
+ */
+export interface Retrainer {
+  initial(cutoffDay: number): Promise<ReplayModel>;
+  retrain(cutoffDay: number, reason: string, champion: ReplayModel): Promise<RetrainOutcome>;
+}
+
+/** Everything the replay reads, built once from the whole snapshot (point-in-time features make that valid). */
+export interface ReplayData {
+  table: FeatureTable;
+  label: Uint8Array;
+  day: Int32Array;
+  borough: Uint8Array;
+  /** The oracle's probabilities per row (synthetic city), NaN where unknown. */
+  oracle?: Float64Array;
+  /** 311 sightings sorted by day, with borough index (BOROUGHS.length = unknown). */
+  sightings: { day: Int32Array; borough: Uint8Array };
+}
+
+export type ReplayPolicy = "weekly" | "drift" | "never";
+
+export interface WeekRecord {
+  week: string;
+  n: number;
+  positives: number;
+  champion: string;
+  auc: number | null;
+  precision_at_10: number | null;
+  lift_at_10: number | null;
+  /** Rodent violations found in the top 10% of the week's inspections, by the model and by the schedule. */
+  found_top_k: number;
+  status_quo_found: number;
+  oracle_lift_at_10: number | null;
+  /** Pooled over the last 4 weeks (weekly figures are noisy at small scales). */
+  lift_at_10_4w: number | null;
+  oracle_lift_at_10_4w: number | null;
+  drifted_features: string[];
+  score_drift: boolean;
+  source_drift: string[];
+  performance_drop: boolean;
+  trigger: string;
+  retrain: boolean;
+  promoted: string | null;
+  refused: string | null;
+}
+
+export interface ReplayResult {
+  policy: ReplayPolicy;
+  scenario: string;
+  change_date: string | null;
+  weeks: WeekRecord[];
+  summary: {
+    weeks: number;
+    retrains: number;
+    promotions: number;
+    refused: number;
+    drift_weeks: number;
+    mean_lift_at_10: number | null;
+    mean_oracle_lift_at_10: number | null;
+    found_top_k: number;
+    status_quo_found: number;
+    /** Weeks from the change to the first drift signal (null: none, or no change). */
+    weeks_to_first_drift: number | null;
+    /** Retrains started in the 8 weeks after the change. */
+    retrains_after_change: number;
+    /** 4-week pooled lift / oracle lift in weeks 1–4 and 5–8 after the change. */
+    recovery_weeks_1_4: number | null;
+    recovery_weeks_5_8: number | null;
+  };
+  elapsed_s: number;
+}
