@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import YAML from "yaml";
+
+/** What the MLmodel file records about the environment the model is meant for. */
+export interface MlflowModelMeta {
+  /** Defaults to the version inside the XGBoost JSON ("version": [3, 4, 1]), else "3.4.1". */
+  xgbVersion?: string;
+  /** Python the model targets (python_env.yaml / conda.yaml). Default "3.12". */
+  pythonVersion?: string;
+  /** MLflow version written into MLmodel. Default "3.17.2" (the one our tests run). */
+  mlflowVersion?: string;
+  runId?: string;
+  modelUuid?: string;
+  createdAt?: Date;
+  /** Free-form metadata stored under MLmodel's `metadata:` (e.g. feature schema version, snapshot id). */
+  metadata?: Record<string, string>;
+}
+
+export const MLMODEL_DATA_FILE = "model.json";
+export const RODENT_ARTIFACT_FILE = "rodent-model.json";
+
+/**
+ * Write an MLflow model folder with the `xgboost` flavor, the layout `mlflow.xgboost.save_model` produces
+ * (MLflow 3.x): MLmodel, model.json (XGBoost's JSON model format, which xgboost.Booster.load_model reads),
+ * requirements.txt, conda.yaml, python_env.yaml — plus rodent-model.json, our own artifact with calibration and
+ * feature schema, which MLflow ignores. `mlflow.xgboost.load_model` and `mlflow.pyfunc.load_model` both load it.
+ */
+export async function writeMlflowModelDir(
+  dir: string,
+  xgbJson: object,
+  ourArtifact: object,
+  meta: MlflowModelMeta = {},
+): Promise<void> {
+  const xv = (xgbJson as { version?: unknown }).version;
+  const xgbVersion = meta.xgbVersion ?? (Array.isArray(xv) && xv.length === 3 ? xv.join(".") : "3.4.1");
+  const python = meta.pythonVersion ?? "3.12";
+  const mlflowVersion = meta.mlflowVersion ?? "3.17.2";
+  const created = meta.createdAt ?? new Date();
+  // MLflow writes utc_time_created as Python's str(datetime.utcnow()): "YYYY-MM-DD HH:MM:SS.ffffff".
+  const utc = `${created.toISOString().replace("T", " ").replace("Z", "")}000`;
+  const mlmodel: Record<string, unknown> = {
+    artifact_path: "model",
+    flavors: {
+      python_function: {
+        data: MLMODEL_DATA_FILE,
+        env: { conda: "conda.yaml", virtualenv: "python_env.yaml" },
+        loader_module: "mlflow.xgboost",
+        python_version: python,
+      },
+      xgboost: {
+        code: null,
+        data: MLMODEL_DATA_FILE,
+        model_class: "xgboost.core.Booster",
+        model_format: "json",
+        xgb_version: xgbVersion,
+      },
+    },
+    mlflow_version: mlflowVersion,
+    model_uuid: meta.modelUuid ?? randomUUID().replace(/-/g, ""),
+    utc_time_created: utc,
+  };
+  if (meta.runId) mlmodel.run_id = meta.runId;
+  mlmodel.metadata = { rodent_artifact: RODENT_ARTIFACT_FILE, ...meta.metadata };
+
+  const requirements = [`mlflow==${mlflowVersion}`, `xgboost==${xgbVersion}`, "numpy"];
+  const conda = {
+    channels: ["conda-forge"],
+    dependencies: [`python=${python}`, "pip", { pip: requirements }],
+    name: "mlflow-env",
+  };
+  const pythonEnv = {
+    python,
+    build_dependencies: ["pip", "setuptools", "wheel"],
+    dependencies: ["-r requirements.txt"],
+  };
+
+  await fs.mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    [MLMODEL_DATA_FILE, JSON.stringify(xgbJson)],
+    [RODENT_ARTIFACT_FILE, JSON.stringify(ourArtifact)],
+    ["requirements.txt", `${requirements.join("\n")}\n`],
+    ["conda.yaml", YAML.stringify(conda)],
+    ["python_env.yaml", YAML.stringify(pythonEnv)],
+    // MLmodel last: its presence marks the folder complete.
+    ["MLmodel", YAML.stringify(mlmodel)],
+  ];
+  for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
+}
