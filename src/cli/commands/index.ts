@@ -1,6 +1,9 @@
 import type { Command } from "commander";
+import { register as ingest } from "./ingest.js";
+import { register as snapshots } from "./snapshots.js";
+import { register as validate } from "./validate.js";
 
 /** Each command file exports `register(program)`. Add new commands to this list. */
 export type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [];
+export const COMMANDS: Register[] = [ingest, snapshots, validate];

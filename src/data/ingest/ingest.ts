@@ -1,0 +1,298 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "../../config/index.js";
+import { RodentError } from "../../errors.js";
+import type { Logger } from "../../util/log.js";
+import { progress } from "../../util/progress.js";
+import type { ObjectStore } from "../object-store.js";
+import { DATASETS, type DatasetName } from "../records.js";
+import { codeVersion } from "../snapshot/code-version.js";
+import {
+  type DatasetSummary,
+  manifestKey,
+  type SnapshotFile,
+  type SnapshotManifest,
+  snapshotDir,
+  snapshotId,
+} from "../snapshot/manifest.js";
+import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
+import { listSnapshots, readManifest, readRecords } from "../snapshot/store.js";
+import { datasetOfFile, listDataDir, openTable } from "../sources/files.js";
+import { OVERLAP_DAYS, SOCRATA_DATASETS, type SocrataOptions, socrataTable } from "../sources/socrata.js";
+import type { QualityReport } from "../validate/quality.js";
+import { QuarantineWriter } from "../validate/quarantine.js";
+import { SPECS } from "../validate/specs.js";
+import { DatasetCollector } from "./collector.js";
+import { parseSource } from "./source-spec.js";
+import { loadSynth, type SynthOptionsLike } from "./synth-bridge.js";
+
+export interface IngestOptions {
+  store: ObjectStore;
+  config: Config;
+  /** "socrata" | "dir:PATH" | "synth[:SEED]" */
+  source: string;
+  /** Socrata only: pull rows dated on/after this day instead of from the watermark. */
+  since?: string;
+  log: Logger;
+  synth?: Partial<SynthOptionsLike>;
+  /** Socrata client knobs (page size, retry delays); tests shrink them. */
+  socrata?: Partial<Omit<SocrataOptions, "log">>;
+  /** Buffered characters per dataset before a sorted run spills to disk. */
+  spillChars?: number;
+  /** Test hook: runs after the data files are stored and before the manifest makes the snapshot visible. */
+  beforeManifest?: (id: string) => Promise<void>;
+}
+
+export interface IngestResult {
+  snapshot: string;
+  reused: boolean;
+  datasets: Partial<Record<DatasetName, DatasetSummary>>;
+  manifest: SnapshotManifest;
+  quality: QualityReport;
+}
+
+export interface ValidateResult {
+  quality: QualityReport;
+}
+
+type AnyCollector = DatasetCollector<unknown>;
+
+function newCollector(d: DatasetName, tmp: string, q: QuarantineWriter, spillChars?: number): AnyCollector {
+  return new DatasetCollector(SPECS[d] as never, tmp, q, { spillChars }) as AnyCollector;
+}
+
+/** Read every file of an export folder into collectors (one per dataset present). */
+async function collectDir(
+  root: string,
+  tmp: string,
+  quarantine: QuarantineWriter,
+  log: Logger,
+  spillChars?: number,
+): Promise<Map<DatasetName, AnyCollector>> {
+  const listing = await listDataDir(root);
+  if (listing.ignored.length)
+    log.info({ root, ignored: listing.ignored }, "folders that are not record datasets were ignored");
+  const out = new Map<DatasetName, AnyCollector>();
+  for (const d of DATASETS) {
+    const entry = listing.datasets.find((x) => x.dataset === d);
+    if (!entry) continue;
+    const c = newCollector(d, tmp, quarantine, spillChars);
+    out.set(d, c);
+    const bar = progress(log, `read ${d}`);
+    for (const file of entry.files) {
+      const label = path.relative(root, file).split(path.sep).join("/");
+      const { table, format } = await openTable(file, SPECS[d] as never);
+      await c.addTable(label, format, table, (n) => bar.tick(n));
+    }
+    bar.done({ files: entry.files.length });
+  }
+  return out;
+}
+
+/** Pull inspections and rat sightings from Socrata, merged with the previous Socrata snapshot. */
+async function collectSocrata(opts: IngestOptions, tmp: string, quarantine: QuarantineWriter) {
+  const { store, config, log } = opts;
+  const previous = (await listSnapshots(store)).filter((m) => m.source === "socrata").at(-1) ?? null;
+  const out = new Map<DatasetName, AnyCollector>();
+  const watermarks: Partial<Record<DatasetName, string>> = {};
+  for (const def of SOCRATA_DATASETS) {
+    const c = newCollector(def.dataset, tmp, quarantine, opts.spillChars);
+    out.set(def.dataset, c);
+    const mark = previous?.watermarks[def.dataset];
+    const since = opts.since ?? (mark ? shiftDays(mark.slice(0, 10), -OVERLAP_DAYS) : undefined);
+    log.info(
+      { dataset: def.dataset, socrata_id: def.id, since: since ?? "all", previous: previous?.id },
+      "socrata pull",
+    );
+    const bar = progress(log, `pull ${def.dataset}`);
+    const table = socrataTable(def, SPECS[def.dataset].columns, {
+      baseUrl: config.socrata.baseUrl,
+      appToken: config.socrata.appToken,
+      ...opts.socrata,
+      log,
+      since,
+      onPage: (n) => bar.tick(n),
+    });
+    await c.addTable(`socrata:${def.id}`, "json", table);
+    bar.done();
+    // Every snapshot is complete: the previous snapshot's rows stay unless a pulled row replaces them.
+    if (previous) for await (const r of readRecords(store, previous.id, def.dataset)) await c.addCarried(r);
+  }
+  // Weather has no API here (NOAA files): carry it over, or start from the bundled NOAA files.
+  for (const d of ["weather"] as const) {
+    const c = newCollector(d, tmp, quarantine, opts.spillChars);
+    if (previous?.datasets[d]) {
+      for await (const r of readRecords(store, previous.id, d)) await c.addCarried(r);
+      out.set(d, c);
+    } else {
+      const dir = path.join(config.dataDir, "nyc", "weather");
+      const files = await fs.readdir(dir).catch(() => [] as string[]);
+      for (const f of files.sort()) {
+        const { table, format } = await openTable(path.join(dir, f), SPECS[d] as never);
+        await c.addTable(`weather/${f}`, format, table);
+      }
+      if (files.length) out.set(d, c);
+    }
+  }
+  return { collectors: out, watermarks };
+}
+
+function shiftDays(day: string, n: number): string {
+  const t = Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) + n * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+async function makeTmp(config: Config): Promise<string> {
+  const base = path.join(config.home, "tmp");
+  await fs.mkdir(base, { recursive: true });
+  return fs.mkdtemp(path.join(base, "ingest-"));
+}
+
+/** Finish every collector (sort, dedupe, write) in dataset order; returns written files and the report. */
+async function finishAll(
+  collectors: Map<DatasetName, AnyCollector>,
+  tmp: string | null,
+  source: string,
+): Promise<{ files: Map<DatasetName, WrittenFile>; quality: QualityReport }> {
+  const files = new Map<DatasetName, WrittenFile>();
+  const quality: QualityReport = { source, datasets: {}, totals: { rows_in: 0, rows: 0, quarantined: 0 } };
+  for (const d of DATASETS) {
+    const c = collectors.get(d);
+    if (!c) continue;
+    const w = tmp ? new NdjsonGzWriter(path.join(tmp, `${d}.ndjson.gz`)) : null;
+    const q = await c.finish(w);
+    if (w) files.set(d, await w.close());
+    quality.datasets[d] = q;
+    quality.totals.rows_in += q.rows_in;
+    quality.totals.rows += q.rows;
+    quality.totals.quarantined += q.quarantined;
+  }
+  return { files, quality };
+}
+
+/**
+ * Ingest a source into a new immutable snapshot. Data files are uploaded first and the manifest last, so a
+ * crash at any point leaves no visible half snapshot. Identical records give the identical (reused) id.
+ */
+export async function ingest(opts: IngestOptions): Promise<IngestResult> {
+  const { store, config, log } = opts;
+  const src = parseSource(opts.source);
+  if (opts.since !== undefined && src.kind !== "socrata")
+    throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", "--since applies only to --source socrata", {
+      argument: "since",
+    });
+  if (opts.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.since))
+    throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--since ${JSON.stringify(opts.since)}: expected YYYY-MM-DD`, {
+      argument: "since",
+    });
+  const tmp = await makeTmp(config);
+  try {
+    const quarantine = new QuarantineWriter(path.join(tmp, "quarantine.ndjson.gz"));
+    let collectors: Map<DatasetName, AnyCollector>;
+    let watermarks: Partial<Record<DatasetName, string>> = {};
+    if (src.kind === "socrata") ({ collectors, watermarks } = await collectSocrata(opts, tmp, quarantine));
+    else {
+      let root: string;
+      if (src.kind === "synth") {
+        const synth = await loadSynth();
+        root = path.join(tmp, "synth");
+        const so: SynthOptionsLike = {
+          ...synth.DEFAULT_SYNTH,
+          dataDir: config.dataDir,
+          ...opts.synth,
+          ...(src.seed !== undefined ? { seed: src.seed } : {}),
+        };
+        log.info({ synth: so }, "writing the synthetic city");
+        await synth.writeSyntheticCity(root, so, log);
+      } else root = path.resolve(src.path);
+      collectors = await collectDir(root, tmp, quarantine, log, opts.spillChars);
+    }
+    const { files, quality } = await finishAll(collectors, tmp, opts.source);
+    const qFile = await quarantine.close();
+    if (!qFile) throw new RodentError("RODENT_ERR_INTERNAL", "quarantine file was not written");
+    for (const [d, q] of Object.entries(quality.datasets)) if (q?.max_date) watermarks[d as DatasetName] = q.max_date;
+
+    const id = snapshotId([
+      ...[...files].map(([name, f]) => ({ name, contentSha256: f.contentSha256, rows: f.lines })),
+      { name: "quarantine", contentSha256: qFile.contentSha256, rows: qFile.lines },
+    ]);
+    const summaries: Partial<Record<DatasetName, DatasetSummary>> = {};
+    for (const [d, q] of Object.entries(quality.datasets))
+      if (q)
+        summaries[d as DatasetName] = {
+          rows: q.rows,
+          quarantined: q.quarantined,
+          min_date: q.min_date,
+          max_date: q.max_date,
+        };
+
+    if (await store.exists(manifestKey(id))) {
+      log.info({ snapshot: id }, "identical snapshot exists; reusing it");
+      const manifest = await readManifest(store, id);
+      return { snapshot: id, reused: true, datasets: summaries, manifest, quality };
+    }
+    const dir = snapshotDir(id);
+    const put = async (name: string, f: WrittenFile): Promise<SnapshotFile> => {
+      const key = `${dir}${name}`;
+      await store.putFile(key, f.file);
+      return { key, sha256: f.sha256, bytes: f.bytes, content_sha256: f.contentSha256 };
+    };
+    const datasets: SnapshotManifest["datasets"] = {};
+    for (const [d, f] of files) datasets[d] = { ...summaries[d]!, files: [await put(`data/${d}.ndjson.gz`, f)] };
+    const quarantineFile = await put("quarantine.ndjson.gz", qFile);
+    const qualityKey = `${dir}quality.json`;
+    await store.put(qualityKey, `${JSON.stringify(quality, null, 2)}\n`);
+    const manifest: SnapshotManifest = {
+      id,
+      created_at: new Date().toISOString(),
+      source: opts.source,
+      code_version: await codeVersion(),
+      watermarks,
+      datasets,
+      quality_key: qualityKey,
+      quarantine_key: quarantineFile.key,
+      format: "ndjson.gz",
+    };
+    await opts.beforeManifest?.(id);
+    await store.put(manifestKey(id), `${JSON.stringify(manifest, null, 2)}\n`);
+    log.info({ snapshot: id, store: store.uri }, "snapshot written");
+    return { snapshot: id, reused: false, datasets: summaries, manifest, quality };
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Validate files (a dataset folder layout, or one file) without writing a snapshot. */
+export async function validateFiles(opts: {
+  path: string;
+  dataset?: DatasetName;
+  config: Config;
+  log: Logger;
+}): Promise<ValidateResult> {
+  const target = path.resolve(opts.path);
+  const stat = await fs.stat(target).catch(() => null);
+  if (!stat) throw new RodentError("RODENT_ERR_NOT_FOUND", `${opts.path} does not exist`, { path: opts.path });
+  const tmp = await makeTmp(opts.config);
+  try {
+    const quarantine = new QuarantineWriter(null);
+    let collectors: Map<DatasetName, AnyCollector>;
+    if (stat.isDirectory()) collectors = await collectDir(target, tmp, quarantine, opts.log);
+    else {
+      const d = opts.dataset ?? datasetOfFile(target);
+      if (!d)
+        throw new RodentError(
+          "RODENT_ERR_INVALID_ARGUMENT",
+          `cannot tell which dataset ${opts.path} holds: put it in an inspections/, rat-sightings/, weather/ or truth/ folder, or pass --dataset`,
+          { argument: "dataset" },
+        );
+      const c = newCollector(d, tmp, quarantine);
+      const { table, format } = await openTable(target, SPECS[d] as never);
+      await c.addTable(path.basename(target), format, table);
+      collectors = new Map([[d, c]]);
+    }
+    const { quality } = await finishAll(collectors, null, `validate:${opts.path}`);
+    return { quality };
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,202 @@
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+/** One spooled row: the NDJSON line plus what dedupe and the quality report need without re-parsing it. */
+export interface SpoolEntry {
+  key: string;
+  /** Arrival order within the dataset: the tie-breaker that makes "keep first" hold after sorting. */
+  seq: number;
+  date: string;
+  /** Bit i set = field i of the record is null or "". */
+  nulls: number;
+  /** Index of the input file (-1 = carried over from the previous snapshot). */
+  origin: number;
+  /** 1-based data row within that file. */
+  row: number;
+  line: string;
+}
+
+/**
+ * Sorts rows by key (then arrival order) with bounded memory. Rows accumulate in column arrays; past
+ * `maxChars` of buffered lines a sorted run is written to a temp file, and `drain` k-way-merges the runs.
+ * Memory is the column buffers of one run, never the whole dataset.
+ */
+export class KeySpool {
+  private keys: string[] = [];
+  private lines: string[] = [];
+  private dates: string[] = [];
+  private nulls: number[] = [];
+  private origins: number[] = [];
+  private rows: number[] = [];
+  private seqBase = 0;
+  private chars = 0;
+  private runs: string[] = [];
+  count = 0;
+
+  constructor(
+    private readonly tmpDir: string,
+    private readonly name: string,
+    private readonly maxChars = 128 * 1024 * 1024,
+  ) {}
+
+  async add(key: string, date: string, nulls: number, origin: number, row: number, line: string): Promise<void> {
+    this.keys.push(key);
+    this.lines.push(line);
+    this.dates.push(date);
+    this.nulls.push(nulls);
+    this.origins.push(origin);
+    this.rows.push(row);
+    this.count++;
+    this.chars += line.length + key.length + 64;
+    if (this.chars >= this.maxChars) await this.spill();
+  }
+
+  private sortedOrder(): Uint32Array {
+    const keys = this.keys;
+    const idx = new Uint32Array(keys.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    // Index order breaks key ties, so the first arrival stays first.
+    idx.sort((a, b) => {
+      const ka = keys[a]!;
+      const kb = keys[b]!;
+      return ka < kb ? -1 : ka > kb ? 1 : a - b;
+    });
+    return idx;
+  }
+
+  private reset(): void {
+    this.seqBase += this.keys.length;
+    this.keys = [];
+    this.lines = [];
+    this.dates = [];
+    this.nulls = [];
+    this.origins = [];
+    this.rows = [];
+    this.chars = 0;
+  }
+
+  private async spill(): Promise<void> {
+    if (this.keys.length === 0) return;
+    const file = path.join(this.tmpDir, `${this.name}.run${this.runs.length}.tsv`);
+    const out = createWriteStream(file);
+    const order = this.sortedOrder();
+    let buf = "";
+    for (const i of order) {
+      // Keys and dates are JSON-quoted so a tab can only ever be a separator.
+      buf += `${JSON.stringify(this.keys[i])}\t${this.seqBase + i}\t${this.dates[i]}\t${this.nulls[i]}\t${this.origins[i]}\t${this.rows[i]}\t${this.lines[i]}\n`;
+      if (buf.length > 1 << 16) {
+        if (!out.write(buf)) await once(out, "drain");
+        buf = "";
+      }
+    }
+    out.end(buf);
+    await once(out, "close");
+    this.runs.push(file);
+    this.reset();
+  }
+
+  /** Every entry in key order (ties: arrival order). The yielded object is reused: copy what you keep. */
+  async *drain(): AsyncGenerator<SpoolEntry> {
+    const e: SpoolEntry = { key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" };
+    if (this.runs.length === 0) {
+      const order = this.sortedOrder();
+      for (const i of order) {
+        e.key = this.keys[i]!;
+        e.seq = this.seqBase + i;
+        e.date = this.dates[i]!;
+        e.nulls = this.nulls[i]!;
+        e.origin = this.origins[i]!;
+        e.row = this.rows[i]!;
+        e.line = this.lines[i]!;
+        yield e;
+      }
+      this.reset();
+      return;
+    }
+    await this.spill();
+    yield* mergeRuns(this.runs, e);
+    await Promise.all(this.runs.map((f) => fs.rm(f, { force: true })));
+    this.runs = [];
+  }
+}
+
+function parseRunLine(s: string, e: SpoolEntry): void {
+  let p = 0;
+  const next = () => {
+    const t = s.indexOf("\t", p);
+    const v = s.slice(p, t);
+    p = t + 1;
+    return v;
+  };
+  e.key = JSON.parse(next());
+  e.seq = Number(next());
+  e.date = next();
+  e.nulls = Number(next());
+  e.origin = Number(next());
+  e.row = Number(next());
+  e.line = s.slice(p);
+}
+
+/** k-way merge of sorted runs with a binary heap ordered by (key, seq). */
+async function* mergeRuns(files: string[], out: SpoolEntry): AsyncGenerator<SpoolEntry> {
+  const iters = files.map((f) =>
+    createInterface({ input: createReadStream(f, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })[
+      Symbol.asyncIterator
+    ](),
+  );
+  const heads: SpoolEntry[] = files.map(() => ({ key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" }));
+  const heap: number[] = [];
+  const less = (a: number, b: number) => {
+    const x = heads[a]!;
+    const y = heads[b]!;
+    return x.key < y.key || (x.key === y.key && x.seq < y.seq);
+  };
+  const up = (i: number) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i]!, heap[p]!)) break;
+      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+      i = p;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) break;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  const advance = async (k: number): Promise<boolean> => {
+    const r = await iters[k]!.next();
+    if (r.done) return false;
+    parseRunLine(r.value, heads[k]!);
+    return true;
+  };
+  for (let k = 0; k < files.length; k++) {
+    if (await advance(k)) {
+      heap.push(k);
+      up(heap.length - 1);
+    }
+  }
+  while (heap.length > 0) {
+    const k = heap[0]!;
+    Object.assign(out, heads[k]);
+    yield out;
+    if (await advance(k)) down(0);
+    else {
+      const last = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { parse } from "csv-parse";
+import { fileFormatError, openText } from "./open.js";
+import type { TableStream } from "./table.js";
+
+/**
+ * Streams a CSV export (NYC Open Data style: header row, quoted fields with commas and newlines).
+ * Rows are arrays of cells; only the parser's buffer is held, never the file.
+ */
+export async function readCsv(file: string, gzip: boolean): Promise<TableStream> {
+  const parser = openText(file, gzip).pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: false }),
+  );
+  const it = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  let first: IteratorResult<string[]>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    throw fileFormatError(file, `not a readable CSV file (${(e as Error).message})`);
+  }
+  if (first.done) throw fileFormatError(file, "empty file: no header row");
+  const columns = first.value;
+  async function* rows(): AsyncGenerator<string[]> {
+    try {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } catch (e) {
+      throw fileFormatError(file, `CSV parse error: ${(e as Error).message}`);
+    }
+  }
+  return { columns, rows: rows(), seenColumns: null };
+}

@@ -1,0 +1,8 @@
+/** A file's rows as cells under one header, streamed. */
+export interface TableStream {
+  /** Column names as written in the file (CSV header) or the normalized names used to lay out JSON objects. */
+  columns: string[];
+  rows: AsyncIterable<string[]>;
+  /** JSON only: every normalized key seen in any object, filled while iterating (null for CSV). */
+  seenColumns: Set<string> | null;
+}

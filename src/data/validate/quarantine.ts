@@ -1,0 +1,33 @@
+import type { DatasetName } from "../records.js";
+import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
+
+/** One quarantined row: never dropped silently, always with the field and reason. */
+export interface QuarantineEntry {
+  dataset: DatasetName;
+  file: string;
+  /** 1-based data row in the file (header excluded). */
+  row: number;
+  field: string;
+  reason: string;
+  /** The row as read (column → text); duplicates show the normalized record. */
+  raw: Record<string, unknown>;
+}
+
+/** quarantine.ndjson.gz: one JSON object per bad row, in the order found. */
+export class QuarantineWriter {
+  private readonly w: NdjsonGzWriter | null;
+  count = 0;
+  constructor(file: string | null) {
+    this.w = file ? new NdjsonGzWriter(file) : null;
+  }
+  async add(e: QuarantineEntry): Promise<void> {
+    this.count++;
+    if (this.w)
+      await this.w.write(
+        JSON.stringify({ dataset: e.dataset, file: e.file, row: e.row, field: e.field, reason: e.reason, raw: e.raw }),
+      );
+  }
+  async close(): Promise<WrittenFile | null> {
+    return this.w ? this.w.close() : null;
+  }
+}
