@@ -14,6 +14,10 @@ export interface MlflowModelMeta {
   runId?: string;
   modelUuid?: string;
   createdAt?: Date;
+  /** Dataset snapshot the model was trained on; written to MLmodel metadata as rodent_snapshot_id. */
+  snapshot?: string;
+  /** Feature schema version; written to MLmodel metadata as rodent_feature_schema_version. */
+  featureSchemaVersion?: string;
   /** Free-form metadata stored under MLmodel's `metadata:` (e.g. feature schema version, snapshot id). */
   metadata?: Record<string, string>;
 }
@@ -62,7 +66,12 @@ export async function writeMlflowModelDir(
     utc_time_created: utc,
   };
   if (meta.runId) mlmodel.run_id = meta.runId;
-  mlmodel.metadata = { rodent_artifact: RODENT_ARTIFACT_FILE, ...meta.metadata };
+  mlmodel.metadata = {
+    rodent_artifact: RODENT_ARTIFACT_FILE,
+    ...(meta.snapshot ? { rodent_snapshot_id: meta.snapshot } : {}),
+    ...(meta.featureSchemaVersion ? { rodent_feature_schema_version: meta.featureSchemaVersion } : {}),
+    ...meta.metadata,
+  };
 
   const requirements = [`mlflow==${mlflowVersion}`, `xgboost==${xgbVersion}`, "numpy"];
   const conda = {

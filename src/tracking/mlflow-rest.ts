@@ -186,3 +186,13 @@ async function isRetryable(res: Response): Promise<boolean> {
     return true;
   }
 }
+
+/** MLflow's filter grammar has no escapes: quote with whichever quote the value lacks. */
+export function quoteFilterValue(v: string): string {
+  if (!v.includes("'")) return `'${v}'`;
+  if (!v.includes('"')) return `"${v}"`;
+  throw new RodentError(
+    "RODENT_ERR_INVALID_ARGUMENT",
+    `filter value ${JSON.stringify(v)}: MLflow cannot search a value with both ' and "`,
+  );
+}

@@ -1,6 +1,8 @@
 import type { Config } from "../config/index.js";
 import type { ObjectStore } from "../data/object-store.js";
-import { RodentError } from "../errors.js";
+import { MlflowRegistry } from "./mlflow-registry.js";
+import { MlflowRest, type MlflowRestOptions } from "./mlflow-rest.js";
+import { MlflowTracker } from "./mlflow-tracker.js";
 import type { Registry } from "./registry.js";
 import { openTrackingDb } from "./sqlite-db.js";
 import { SqliteRegistry } from "./sqlite-registry.js";
@@ -16,12 +18,13 @@ export interface Tracking {
 
 /**
  * Open the tracking backend the configuration names: `embedded` (SQLite at config.tracking.dbPath, artifacts in
- * `store` under artifacts/<experiment>/<run>/) or an MLflow server (RODENT_TRACKING_URI=http://host:5000).
+ * `store` under artifacts/<experimentId>/<runId>/) or an MLflow server (RODENT_TRACKING_URI=http://host:5000, with
+ * MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD). The MLflow backend keeps artifacts on the server.
  */
 export async function openTracking(config: Config, store: ObjectStore): Promise<Tracking> {
   const t = config.tracking;
   if (t.kind === "embedded") return openEmbeddedTracking(t.dbPath, store);
-  throw new RodentError("RODENT_ERR_CONFIG", `RODENT_TRACKING_URI=${t.uri}: the MLflow backend is not available yet`);
+  return openMlflowTracking({ uri: t.uri, token: t.token, username: t.username, password: t.password });
 }
 
 /** The embedded backend on an explicit database file (tests and tools use this directly). */
@@ -38,5 +41,16 @@ export function openEmbeddedTracking(
     close: async () => {
       if (db.open) db.close();
     },
+  };
+}
+
+/** The MLflow backend on a server URL. Opening makes no request; the first call reports an unreachable server. */
+export function openMlflowTracking(opts: MlflowRestOptions): Tracking {
+  const rest = new MlflowRest(opts);
+  return {
+    kind: "mlflow",
+    tracker: new MlflowTracker(rest),
+    registry: new MlflowRegistry(rest),
+    close: async () => {},
   };
 }

@@ -105,3 +105,14 @@ export function checkAliasGuard(
     );
   }
 }
+
+/** MLflow's rule, applied in both backends: aliases are names, not version-like strings ("v3", "latest"). */
+export function checkAliasName(alias: string): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(alias) || /^v\d+$/i.test(alias) || alias.toLowerCase() === "latest") {
+    throw new RodentError(
+      "RODENT_ERR_INVALID_ARGUMENT",
+      `alias ${JSON.stringify(alias)} is invalid: use letters, digits, _ or -, not "latest" or vN`,
+      { alias },
+    );
+  }
+}

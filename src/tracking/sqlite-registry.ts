@@ -1,5 +1,5 @@
 import { RodentError } from "../errors.js";
-import { type AliasGuard, BaseRegistry, checkAliasGuard } from "./registry.js";
+import { type AliasGuard, BaseRegistry, checkAliasGuard, checkAliasName } from "./registry.js";
 import type { Db } from "./sqlite-db.js";
 import type { ModelVersion, RegisteredModel } from "./types.js";
 
@@ -182,16 +182,5 @@ export class SqliteRegistry extends BaseRegistry {
       description: r.description,
       createdAt: new Date(r.created_at).toISOString(),
     };
-  }
-}
-
-/** MLflow's rule, applied in both backends: aliases are names, not version-like strings ("v3", "latest"). */
-export function checkAliasName(alias: string): void {
-  if (!/^[A-Za-z0-9_-]+$/.test(alias) || /^v\d+$/i.test(alias) || alias.toLowerCase() === "latest") {
-    throw new RodentError(
-      "RODENT_ERR_INVALID_ARGUMENT",
-      `alias ${JSON.stringify(alias)} is invalid: use letters, digits, _ or -, not "latest" or vN`,
-      { alias },
-    );
   }
 }

@@ -121,7 +121,7 @@ export function runTrackingContract({ name, make }: TrackingContractOptions): vo
       await new Promise((r) => setTimeout(r, 5));
       const b = await t.tracker.createRun({ experimentId: exp, tags: { key: "k1", kind: "eval" } });
       await new Promise((r) => setTimeout(r, 5));
-      const c = await t.tracker.createRun({ experimentId: exp, tags: { key: 'it\'s "quoted"', kind: "train" } });
+      const c = await t.tracker.createRun({ experimentId: exp, tags: { key: "it's quoted", kind: "train" } });
       expect((await t.tracker.searchRuns(exp, { tags: { key: "k1" } })).map((r) => r.info.runId)).toEqual([
         b.runId,
         a.runId,
@@ -131,6 +131,9 @@ export function runTrackingContract({ name, make }: TrackingContractOptions): vo
       ).toEqual([a.runId]);
       expect((await t.tracker.searchRuns(exp)).map((r) => r.info.runId)).toEqual([c.runId, b.runId, a.runId]);
       expect(await t.tracker.searchRuns(exp, { tags: { key: "none" } })).toEqual([]);
+      expect((await t.tracker.searchRuns(exp, { tags: { key: "it's quoted" } })).map((r) => r.info.runId)).toEqual([
+        c.runId,
+      ]);
     });
 
     it("reports missing experiments and runs as RODENT_ERR_NOT_FOUND", async () => {
