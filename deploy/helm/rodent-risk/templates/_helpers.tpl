@@ -90,6 +90,12 @@ spec:
               name: {{ .Values.secrets.mlflow.name }}
               key: {{ .Values.secrets.mlflow.tokenKey }}
               optional: {{ .Values.secrets.mlflow.optional }}
+        - name: RODENT_ARGO_TOKEN
+          valueFrom:
+            secretKeyRef:
+              name: {{ .Values.secrets.argo.name }}
+              key: {{ .Values.secrets.argo.key }}
+              optional: {{ .Values.secrets.argo.optional }}
         - name: RODENT_ADMIN_TOKEN
           valueFrom:
             secretKeyRef:

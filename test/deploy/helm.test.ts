@@ -1,0 +1,148 @@
+// The chart: lint and render every environment, and check what production and staging must contain.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  CHART,
+  ENVIRONMENTS,
+  findKind,
+  helmTemplate,
+  type Manifest,
+  parseManifests,
+  REPO,
+  readManifests,
+  runOk,
+  tool,
+} from "./tools.js";
+
+function podSpec(doc: Manifest): Manifest {
+  return doc.spec.template.spec;
+}
+
+describe("helm chart", () => {
+  for (const [env, { namespace, values }] of Object.entries(ENVIRONMENTS)) {
+    it(`lints and renders for ${env}`, () => {
+      const args = ["lint", CHART, "--strict", "--kube-version", "1.33.0", "--namespace", namespace];
+      for (const v of values) args.push("-f", path.join(CHART, v));
+      runOk(tool("helm"), args);
+      const docs = parseManifests(helmTemplate(values, namespace));
+      expect(docs.length).toBeGreaterThanOrEqual(6);
+      const kinds = new Set(docs.map((d) => d.kind));
+      for (const k of ["Service", "ConfigMap", "ServiceAccount", "NetworkPolicy"]) expect(kinds).toContain(k);
+      expect(kinds.has("Deployment") !== kinds.has("Rollout")).toBe(true);
+    });
+  }
+
+  it("production renders a Rollout with canary steps, background analysis and the AnalysisTemplate", () => {
+    const docs = parseManifests(helmTemplate(["values-production.yaml", "values-canary.yaml"], "rodent-production"));
+    expect(findKind(docs, "Deployment")).toHaveLength(0);
+    const [rollout] = findKind(docs, "Rollout");
+    expect(rollout).toBeDefined();
+    const canary = rollout!.spec.strategy.canary;
+    const weights = canary.steps.filter((s: Manifest) => "setWeight" in s).map((s: Manifest) => s.setWeight);
+    expect(weights).toEqual([10, 25, 50, 100]);
+    const [analysis] = findKind(docs, "AnalysisTemplate");
+    expect(analysis).toBeDefined();
+    expect(canary.analysis.templates[0].templateName).toBe(analysis!.metadata.name);
+    const argNames = canary.analysis.args.map((a: Manifest) => a.name).sort();
+    expect(argNames).toEqual(analysis!.spec.args.map((a: Manifest) => a.name).sort());
+    const metricNames = analysis!.spec.metrics.map((m: Manifest) => m.name);
+    expect(metricNames).toEqual(
+      expect.arrayContaining(["error-rate", "p99-latency", "score-shift-q50", "score-shift-q90"]),
+    );
+    for (const m of analysis!.spec.metrics) {
+      expect(m.provider.prometheus.query).toMatch(/rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/);
+      expect(m.successCondition).toMatch(/^result\[0\] (<=|==) [0-9.]+$/);
+    }
+    const [hpa] = findKind(docs, "HorizontalPodAutoscaler");
+    expect(hpa!.spec.scaleTargetRef).toMatchObject({ kind: "Rollout", name: rollout!.metadata.name });
+    expect(findKind(docs, "ServiceMonitor")[0]!.spec.podTargetLabels).toContain("rollouts-pod-template-hash");
+    expect(findKind(docs, "PrometheusRule")).toHaveLength(1);
+    expect(findKind(docs, "PodDisruptionBudget")[0]!.spec.minAvailable).toBe(2);
+  });
+
+  it("production probes the real health paths and runs locked down", () => {
+    const docs = parseManifests(helmTemplate(["values-production.yaml"], "rodent-production"));
+    const spec = podSpec(findKind(docs, "Rollout")[0]!);
+    const c = spec.containers[0];
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: "/health/live", port: "http" });
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: "/health/ready", port: "http" });
+    expect(c.ports[0].containerPort).toBe(8080);
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    const mounts = c.volumeMounts.map((m: Manifest) => m.mountPath).sort();
+    expect(mounts).toEqual(["/data", "/tmp"]);
+    const cm = findKind(docs, "ConfigMap")[0]!;
+    expect(cm.data.RODENT_HOME).toBe("/data");
+    expect(cm.data.RODENT_CANARY_SHARE).toBe("0");
+  });
+
+  it("staging renders a plain Deployment with the staging model and one replica", () => {
+    const docs = parseManifests(helmTemplate(["values-staging.yaml"], "rodent-staging"));
+    expect(findKind(docs, "Rollout")).toHaveLength(0);
+    expect(findKind(docs, "AnalysisTemplate")).toHaveLength(0);
+    const [dep] = findKind(docs, "Deployment");
+    expect(dep).toBeDefined();
+    expect(dep!.spec.replicas).toBe(1);
+    expect(podSpec(dep!).containers[0].readinessProbe.httpGet.path).toBe("/health/ready");
+    expect(findKind(docs, "ConfigMap")[0]!.data.RODENT_MODEL_URI).toMatch(/^models:\/rodent-risk(@champion|\/\d+)$/);
+  });
+
+  it("refuses to render without a model URI", () => {
+    const r = (() => {
+      try {
+        helmTemplate([], "x", ["--set", "model.uri="]);
+        return "rendered";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(r).toMatch(/model\.uri is required/);
+  });
+
+  // The promote workflow edits values files with the sed line of its git-commit template; run that exact line
+  // on copies of the values files and check the chart then serves the promoted version.
+  it("the promote workflow's edit moves the served model in staging, the canary and production", () => {
+    const promote = readManifests(path.join(REPO, "deploy/argo/promote-workflowtemplate.yaml"))[0]!;
+    const gitCommit = promote.spec.templates.find((t: Manifest) => t.name === "git-commit");
+    const sedLine = (gitCommit.script.source as string).split("\n").find((l) => l.trim().startsWith("sed -i"));
+    expect(sedLine).toBeDefined();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rodent-promote-"));
+    const edit = (file: string, value: string) => {
+      const copy = path.join(dir, file);
+      runOk("sh", ["-c", `file="$1"; value="$2"; ${sedLine!.trim()}`, "sh", copy, value]);
+    };
+    for (const f of ["values-staging.yaml", "values-canary.yaml", "values-production.yaml"]) {
+      writeFileSync(path.join(dir, f), readFileSync(path.join(CHART, f), "utf8"));
+    }
+    const uri = (values: string[], ns: string) =>
+      findKind(parseManifests(helmTemplate(values, ns)), "ConfigMap")[0]!.data.RODENT_MODEL_URI;
+    const prod = [path.join(dir, "values-production.yaml"), path.join(dir, "values-canary.yaml")];
+    const before = uri(prod, "p");
+
+    edit("values-staging.yaml", "models:/rodent-risk/42");
+    expect(uri([path.join(dir, "values-staging.yaml")], "s")).toBe("models:/rodent-risk/42");
+
+    edit("values-canary.yaml", "models:/rodent-risk/42");
+    expect(uri(prod, "p")).toBe("models:/rodent-risk/42");
+    const canaryRender = helmTemplate(prod, "p");
+
+    edit("values-production.yaml", "models:/rodent-risk/42");
+    edit("values-canary.yaml", '""');
+    expect(uri(prod, "p")).toBe("models:/rodent-risk/42");
+    // Finishing the canary changes no rendered byte, so it starts no second rollout.
+    expect(helmTemplate(prod, "p")).toBe(canaryRender);
+    expect(before).not.toBe("models:/rodent-risk/42");
+    // The edited files are still the same YAML apart from the value.
+    expect(readFileSync(path.join(dir, "values-canary.yaml"), "utf8")).toBe(
+      readFileSync(path.join(CHART, "values-canary.yaml"), "utf8"),
+    );
+  });
+});
