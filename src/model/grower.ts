@@ -1,0 +1,163 @@
+// Depth-wise tree growth (XGBoost's hist updater with grow_policy=depthwise): every node of a level is evaluated,
+// valid splits are applied, and the children's histograms are built for the next level — the smaller child's from
+// its rows, the larger one's as parent − smaller, written over the parent's buffer.
+import type { Cuts } from "./cuts.js";
+import { buildHistogram, histogramSize, subtractHistogram } from "./histogram.js";
+import { RowPartitioner } from "./partitioner.js";
+import type { QuantizedMatrix } from "./quantize.js";
+import { calcWeight, evaluateSplit } from "./split-evaluator.js";
+import type { Tree } from "./tree.js";
+
+export interface GrowParams {
+  max_depth: number;
+  eta: number;
+  lambda: number;
+  gamma: number;
+  min_child_weight: number;
+}
+
+/** XGBoost's kRtEps: a split must reduce the loss by more than this. */
+const RT_EPS = 1e-6;
+
+export interface GrownTree {
+  tree: Tree;
+  /** bin-space split per node (training only): non-missing bin <= splitBin goes left */
+  splitBin: Int32Array;
+}
+
+/** Reuses histogram buffers across nodes and trees (each is nFeatures × 256 × 2 doubles). */
+export class HistogramPool {
+  private free: Float64Array[] = [];
+  constructor(private readonly size: number) {}
+  static forFeatures(nFeatures: number): HistogramPool {
+    return new HistogramPool(histogramSize(nFeatures));
+  }
+  take(): Float64Array {
+    const h = this.free.pop();
+    if (h) {
+      h.fill(0);
+      return h;
+    }
+    return new Float64Array(this.size);
+  }
+  give(h: Float64Array): void {
+    this.free.push(h);
+  }
+}
+
+export function growTree(
+  m: QuantizedMatrix,
+  cuts: Cuts,
+  grad: Float64Array,
+  hess: Float64Array,
+  sampledRows: Uint32Array,
+  features: Int32Array,
+  p: GrowParams,
+  pool: HistogramPool = HistogramPool.forFeatures(m.nFeatures),
+): GrownTree {
+  const part = new RowPartitioner(sampledRows);
+  const left: number[] = [-1];
+  const right: number[] = [-1];
+  const parent: number[] = [2147483647];
+  const feature: number[] = [0];
+  const threshold: number[] = [0];
+  const defaultLeft: number[] = [0];
+  const gainArr: number[] = [0];
+  const splitBin: number[] = [-1];
+  const begin: number[] = [0];
+  const end: number[] = [sampledRows.length];
+  let g0 = 0;
+  let h0 = 0;
+  for (let i = 0; i < sampledRows.length; i++) {
+    g0 += grad[sampledRows[i]];
+    h0 += hess[sampledRows[i]];
+  }
+  const sumG: number[] = [g0];
+  const sumH: number[] = [h0];
+  const hists = new Map<number, Float64Array>();
+  if (p.max_depth > 0 && sampledRows.length > 0) {
+    const h = pool.take();
+    buildHistogram(m, part.rows, 0, sampledRows.length, grad, hess, features, h);
+    hists.set(0, h);
+  }
+  let level = [0];
+  for (let depth = 0; depth < p.max_depth && level.length > 0; depth++) {
+    const splits: [number, number, number][] = [];
+    for (const node of level) {
+      const hist = hists.get(node);
+      if (!hist) continue;
+      const c = evaluateSplit(hist, sumG[node], sumH[node], cuts, features, p);
+      if (!c || !(c.gain > RT_EPS) || c.gain < p.gamma || c.leftH === 0 || c.rightH === 0) {
+        hists.delete(node);
+        pool.give(hist);
+        continue;
+      }
+      const mid = part.split(m, begin[node], end[node], c.feature, c.splitBin, c.defaultLeft);
+      const l = left.length;
+      const r = l + 1;
+      for (const [id, b, e, g, h] of [
+        [l, begin[node], mid, c.leftG, c.leftH],
+        [r, mid, end[node], c.rightG, c.rightH],
+      ]) {
+        left[id] = -1;
+        right[id] = -1;
+        parent[id] = node;
+        feature[id] = 0;
+        threshold[id] = 0;
+        defaultLeft[id] = 0;
+        gainArr[id] = 0;
+        splitBin[id] = -1;
+        begin[id] = b;
+        end[id] = e;
+        sumG[id] = g;
+        sumH[id] = h;
+      }
+      left[node] = l;
+      right[node] = r;
+      feature[node] = c.feature;
+      threshold[node] = c.threshold;
+      defaultLeft[node] = c.defaultLeft ? 1 : 0;
+      gainArr[node] = c.gain;
+      splitBin[node] = c.splitBin;
+      splits.push([node, l, r]);
+    }
+    const next: number[] = [];
+    const needHist = depth + 1 < p.max_depth;
+    for (const [node, l, r] of splits) {
+      next.push(l, r);
+      const ph = hists.get(node)!;
+      hists.delete(node);
+      if (!needHist) {
+        pool.give(ph);
+        continue;
+      }
+      const small = end[l] - begin[l] <= end[r] - begin[r] ? l : r;
+      const large = small === l ? r : l;
+      const sh = pool.take();
+      buildHistogram(m, part.rows, begin[small], end[small], grad, hess, features, sh);
+      subtractHistogram(ph, sh, features, ph);
+      hists.set(small, sh);
+      hists.set(large, ph);
+    }
+    level = next;
+  }
+  for (const h of hists.values()) pool.give(h);
+  const n = left.length;
+  const tree: Tree = {
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    parent: Int32Array.from(parent),
+    feature: Int32Array.from(feature),
+    threshold: new Float32Array(n),
+    defaultLeft: Uint8Array.from(defaultLeft),
+    baseWeight: new Float32Array(n),
+    gain: Float32Array.from(gainArr),
+    cover: Float32Array.from(sumH),
+  };
+  for (let i = 0; i < n; i++) {
+    const w = calcWeight(sumG[i], sumH[i], p);
+    tree.baseWeight[i] = w;
+    tree.threshold[i] = left[i] === -1 ? w * p.eta : threshold[i];
+  }
+  return { tree, splitBin: Int32Array.from(splitBin) };
+}

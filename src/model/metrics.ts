@@ -1,0 +1,240 @@
+// Evaluation metrics on plain typed arrays. Ties are handled explicitly everywhere: equal scores share a rank in
+// AUC, form one threshold in PR-AUC, and are split pro rata at a top-k cut, so a constant score (the status quo:
+// random order) gets exactly the base rate.
+import { BOROUGHS } from "../data/records.js";
+
+function descendingOrder(p: ArrayLike<number>, idx?: ArrayLike<number>): Uint32Array {
+  const n = idx ? idx.length : p.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = idx ? idx[i] : i;
+  order.sort((a, b) => p[b] - p[a] || a - b);
+  return order;
+}
+
+/** ROC-AUC (Mann–Whitney with average ranks for ties). NaN when one class is absent. */
+export function rocAuc(y: Uint8Array, p: ArrayLike<number>): number {
+  const n = y.length;
+  const order = descendingOrder(p);
+  let pos = 0;
+  for (let i = 0; i < n; i++) pos += y[i];
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return Number.NaN;
+  // walk from the top; each tie block counts negatives below it, half for negatives within it
+  let auc = 0;
+  let negSeen = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    let bp = 0;
+    let bn = 0;
+    const v = p[order[i]];
+    while (j < n && p[order[j]] === v) {
+      if (y[order[j]]) bp++;
+      else bn++;
+      j++;
+    }
+    // positives in this block beat negatives below: neg - negSeen - bn, tie with bn
+    auc += bp * (neg - negSeen - bn + bn / 2);
+    negSeen += bn;
+    i = j;
+  }
+  return auc / (pos * neg);
+}
+
+/** Average precision: Σ (R_k − R_{k−1}) · P_k over distinct score thresholds, as scikit-learn computes it. */
+export function prAuc(y: Uint8Array, p: ArrayLike<number>): number {
+  const n = y.length;
+  const order = descendingOrder(p);
+  let pos = 0;
+  for (let i = 0; i < n; i++) pos += y[i];
+  if (pos === 0) return Number.NaN;
+  let tp = 0;
+  let seen = 0;
+  let ap = 0;
+  let i = 0;
+  while (i < n) {
+    const v = p[order[i]];
+    let btp = 0;
+    let j = i;
+    while (j < n && p[order[j]] === v) {
+      btp += y[order[j]];
+      j++;
+    }
+    tp += btp;
+    seen = j;
+    ap += (btp / pos) * (tp / seen);
+    i = j;
+  }
+  return ap;
+}
+
+export function brier(y: Uint8Array, p: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const d = p[i] - y[i];
+    s += d * d;
+  }
+  return y.length ? s / y.length : Number.NaN;
+}
+
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  n: number;
+  mean_score: number;
+  positive_rate: number;
+}
+
+/** Expected calibration error over equal-width bins of the score, with the reliability bins themselves. */
+export function ece(y: Uint8Array, p: ArrayLike<number>, bins = 10): { ece: number; bins: ReliabilityBin[] } {
+  const n = new Float64Array(bins);
+  const sp = new Float64Array(bins);
+  const sy = new Float64Array(bins);
+  for (let i = 0; i < y.length; i++) {
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(p[i] * bins)));
+    n[b]++;
+    sp[b] += p[i];
+    sy[b] += y[i];
+  }
+  let e = 0;
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const ms = n[b] ? sp[b] / n[b] : 0;
+    const pr = n[b] ? sy[b] / n[b] : 0;
+    if (n[b]) e += (n[b] / y.length) * Math.abs(ms - pr);
+    out.push({ lo: b / bins, hi: (b + 1) / bins, n: n[b], mean_score: ms, positive_rate: pr });
+  }
+  return { ece: y.length ? e : Number.NaN, bins: out };
+}
+
+/** Positives and picks in the top `frac` of each group (e.g. ISO week), ties at the cut counted pro rata. */
+function topFractionHits(y: Uint8Array, p: ArrayLike<number>, groups: Int32Array, frac: number) {
+  const byGroup = new Map<number, number[]>();
+  for (let i = 0; i < y.length; i++) {
+    let g = byGroup.get(groups[i]);
+    if (!g) {
+      g = [];
+      byGroup.set(groups[i], g);
+    }
+    g.push(i);
+  }
+  let hits = 0;
+  let picked = 0;
+  for (const rows of byGroup.values()) {
+    const k = Math.ceil(frac * rows.length);
+    if (k === 0) continue;
+    const order = descendingOrder(p, rows);
+    let taken = 0;
+    let i = 0;
+    while (taken < k && i < order.length) {
+      const v = p[order[i]];
+      let j = i;
+      let bp = 0;
+      while (j < order.length && p[order[j]] === v) {
+        bp += y[order[j]];
+        j++;
+      }
+      const size = j - i;
+      const take = Math.min(size, k - taken);
+      hits += (bp * take) / size;
+      taken += take;
+      i = j;
+    }
+    picked += taken;
+  }
+  return { hits, picked };
+}
+
+/** Precision among the top `frac` of each group's rows (pooled over groups). */
+export function precisionAtFraction(y: Uint8Array, p: ArrayLike<number>, groups: Int32Array, frac: number): number {
+  const { hits, picked } = topFractionHits(y, p, groups, frac);
+  return picked ? hits / picked : Number.NaN;
+}
+
+/** Precision at the top `frac` of each group divided by the overall positive rate. */
+export function liftAtFraction(y: Uint8Array, p: ArrayLike<number>, groups: Int32Array, frac: number): number {
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i];
+  const rate = y.length ? pos / y.length : 0;
+  return rate > 0 ? precisionAtFraction(y, p, groups, frac) / rate : Number.NaN;
+}
+
+/** Monday-based week number of a day number (1970-01-01 was a Thursday), i.e. one value per ISO week. */
+export function isoWeekIndex(day: number): number {
+  return Math.floor((day + 3) / 7);
+}
+
+export interface CoreMetrics {
+  auc: number;
+  pr_auc: number;
+  brier: number;
+  ece: number;
+  precision_at: { "5": number; "10": number; "20": number };
+  lift_at: { "5": number; "10": number; "20": number };
+  n: number;
+  positives: number;
+}
+
+export interface EvalMetrics extends CoreMetrics {
+  reliability: ReliabilityBin[];
+  by_borough: Record<string, CoreMetrics>;
+}
+
+const FRACTIONS = [
+  ["5", 0.05],
+  ["10", 0.1],
+  ["20", 0.2],
+] as const;
+
+function core(y: Uint8Array, p: ArrayLike<number>, weeks: Int32Array): CoreMetrics & { reliability: ReliabilityBin[] } {
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) positives += y[i];
+  const e = ece(y, p);
+  const precision_at = { "5": 0, "10": 0, "20": 0 };
+  const lift_at = { "5": 0, "10": 0, "20": 0 };
+  for (const [k, f] of FRACTIONS) {
+    precision_at[k] = precisionAtFraction(y, p, weeks, f);
+    lift_at[k] = liftAtFraction(y, p, weeks, f);
+  }
+  return {
+    auc: rocAuc(y, p),
+    pr_auc: prAuc(y, p),
+    brier: brier(y, p),
+    ece: e.ece,
+    precision_at,
+    lift_at,
+    n: y.length,
+    positives,
+    reliability: e.bins,
+  };
+}
+
+/** All evaluation metrics, overall and per borough; k% are of each ISO week's inspections. */
+export function evaluateScores(input: {
+  label: Uint8Array;
+  score: ArrayLike<number>;
+  day: Int32Array;
+  borough: Uint8Array;
+}): EvalMetrics {
+  const { label, score, day, borough } = input;
+  const weeks = new Int32Array(day.length);
+  for (let i = 0; i < day.length; i++) weeks[i] = isoWeekIndex(day[i]);
+  const all = core(label, score, weeks);
+  const by_borough: Record<string, CoreMetrics> = {};
+  for (let b = 0; b < BOROUGHS.length; b++) {
+    const idx: number[] = [];
+    for (let i = 0; i < borough.length; i++) if (borough[i] === b) idx.push(i);
+    if (idx.length === 0) continue;
+    const y = new Uint8Array(idx.length);
+    const p = new Float64Array(idx.length);
+    const w = new Int32Array(idx.length);
+    idx.forEach((r, k) => {
+      y[k] = label[r];
+      p[k] = score[r];
+      w[k] = weeks[r];
+    });
+    const { reliability: _r, ...c } = core(y, p, w);
+    by_borough[BOROUGHS[b]] = c;
+  }
+  return { ...all, by_borough };
+}
