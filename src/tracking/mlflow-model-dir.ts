@@ -30,14 +30,16 @@ export const RODENT_ARTIFACT_FILE = "rodent-model.json";
  * (MLflow 3.x): MLmodel, model.json (XGBoost's JSON model format, which xgboost.Booster.load_model reads),
  * requirements.txt, conda.yaml, python_env.yaml — plus rodent-model.json, our own artifact with calibration and
  * feature schema, which MLflow ignores. `mlflow.xgboost.load_model` and `mlflow.pyfunc.load_model` both load it.
+ * `xgbJson` may be the document or its text (written as is).
  */
 export async function writeMlflowModelDir(
   dir: string,
-  xgbJson: object,
+  xgbJson: object | string,
   ourArtifact: object,
   meta: MlflowModelMeta = {},
 ): Promise<void> {
-  const xv = (xgbJson as { version?: unknown }).version;
+  const xgbText = typeof xgbJson === "string" ? xgbJson : xgboostJsonText(xgbJson);
+  const xv = (typeof xgbJson === "string" ? JSON.parse(xgbJson) : xgbJson).version as unknown;
   const xgbVersion = meta.xgbVersion ?? (Array.isArray(xv) && xv.length === 3 ? xv.join(".") : "3.4.1");
   const python = meta.pythonVersion ?? "3.12";
   const mlflowVersion = meta.mlflowVersion ?? "3.17.2";
@@ -87,7 +89,7 @@ export async function writeMlflowModelDir(
 
   await fs.mkdir(dir, { recursive: true });
   const files: [string, string][] = [
-    [MLMODEL_DATA_FILE, JSON.stringify(xgbJson)],
+    [MLMODEL_DATA_FILE, xgbText],
     [RODENT_ARTIFACT_FILE, JSON.stringify(ourArtifact)],
     ["requirements.txt", `${requirements.join("\n")}\n`],
     ["conda.yaml", YAML.stringify(conda)],
@@ -96,4 +98,21 @@ export async function writeMlflowModelDir(
     ["MLmodel", YAML.stringify(mlmodel)],
   ];
   for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
+}
+
+// XGBoost's JSON reader refuses an integer literal where its schema has a float array ("Invalid cast, from
+// Integer to Number"), and JSON.stringify writes 1.0 as "1". These are the float arrays of a tree
+// (dmlc/xgboost doc/model.schema); they are written with a decimal point.
+const XGB_FLOAT_ARRAYS = new Set(["base_weights", "loss_changes", "split_conditions", "sum_hessian", "weight_drop"]);
+
+/** An XGBoost JSON document as text that Booster.load_model accepts. */
+export function xgboostJsonText(doc: object): string {
+  const held: number[][] = [];
+  const text = JSON.stringify(doc, (key, value) =>
+    XGB_FLOAT_ARRAYS.has(key) && Array.isArray(value) ? `@@xgbfloat${held.push(value as number[]) - 1}@@` : value,
+  );
+  return text.replace(
+    /"@@xgbfloat(\d+)@@"/g,
+    (_, i) => `[${held[Number(i)].map((v) => (Number.isInteger(v) ? v.toFixed(1) : String(v))).join(",")}]`,
+  );
 }
