@@ -105,7 +105,7 @@ print(json.dumps({"version": mv.version, "aliases": list(mv.aliases), "run_id": 
     expect(out.type).toBe("Booster");
     const pred = out.pred as number[];
     expect(pred).toHaveLength(3);
-    (ref.pred as number[]).forEach((p, i) => expect(pred[i]).toBeCloseTo(p, 6));
+    for (const [i, p] of (ref.pred as number[]).entries()) expect(pred[i]).toBeCloseTo(p, 6);
     expect(out.params).toEqual({ max_depth: "2", eta: "0.5" });
     expect(out.metrics).toEqual({ auc: 0.9, lift_at_10: 3.1 });
     expect(out.tags).toMatchObject({
