@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
+import type { FeatureSchema } from "../features/schema.js";
+import type { Logger } from "../util/log.js";
+import type { ModelHost } from "./model-host.js";
+import errors from "./plugins/errors.js";
+import external, { DEFAULT_PRESSURE, type PressureLimits } from "./plugins/external.js";
+import metrics from "./plugins/metrics.js";
+import modelHost from "./plugins/model-host.js";
+import { validatorCompiler } from "./plugins/validation.js";
+import admin from "./routes/admin.js";
+import health from "./routes/health.js";
+import model from "./routes/model.js";
+import predict from "./routes/predict.js";
+import rankings from "./routes/rankings.js";
+import risk from "./routes/risk.js";
+import { MAX_ROWS } from "./schemas/predict.js";
+
+export interface AppOptions {
+  host: ModelHost;
+  /** The request schema of POST /v1/predict (default: the host's schema). */
+  schema?: FeatureSchema;
+  /** Without a token the admin routes are not registered at all. */
+  adminToken?: string;
+  /** pino logger for request logs; omit for silence (tests). */
+  logger?: Logger;
+  pressure?: Partial<PressureLimits>;
+  /** Batch limit of POST /v1/predict (documented default 1000). */
+  maxRows?: number;
+  /** Body limit of POST /v1/predict in bytes (default: room for maxRows full rows, at least 1 MiB). */
+  bodyLimit?: number;
+  /** Close the host (polling, registry handle) with the app. */
+  closeHost?: boolean;
+  version?: string;
+}
+
+/** Bytes a row of `features` numbers may need as JSON, generously ("feature_name": -1.2345678e-12,). */
+const BYTES_PER_FEATURE = 64;
+
+/**
+ * Build the service, not listening (server.ts listens). Boot order by role: third-party plugins, app
+ * plugins that decorate the instance (metrics, model host, errors), then routes that only read them.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const schema = opts.schema ?? opts.host.opts.schema;
+  const maxRows = opts.maxRows ?? MAX_ROWS;
+  const bodyLimit = opts.bodyLimit ?? Math.max(1 << 20, maxRows * schema.features.length * BYTES_PER_FEATURE);
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    // Fastify's two lines per request are replaced by one line of our own (below).
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    bodyLimit: 1 << 20,
+    // Keep-alive sockets outlive a request; close them on shutdown so close() can finish.
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  // 1. third-party
+  await app.register(external, {
+    pressure: { ...DEFAULT_PRESSURE, ...opts.pressure },
+    version: opts.version ?? "0.1.0",
+  });
+  // 2. app plugins (decorators)
+  await app.register(modelHost, { host: opts.host, closeHost: opts.closeHost ?? false });
+  await app.register(metrics, { host: opts.host });
+  await app.register(errors);
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+  if (opts.logger) {
+    // One line per request, with its id; never bodies (they may be large, and are the caller's data).
+    app.addHook("onResponse", async (req, reply) => {
+      req.log.info(
+        {
+          method: req.method,
+          route: req.routeOptions.url ?? "unmatched",
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          model: reply.getHeader("x-model-version"),
+        },
+        "request",
+      );
+    });
+  }
+
+  // 3. routes. "/" is left free for the web page (issue 8), registered here when it lands.
+  await app.register(health);
+  await app.register(
+    async (v1) => {
+      await v1.register(risk);
+      await v1.register(predict, { schema, maxRows, bodyLimit });
+      await v1.register(rankings);
+      await v1.register(model);
+    },
+    { prefix: "/v1" },
+  );
+  if (opts.adminToken) await app.register(admin, { prefix: "/admin", token: opts.adminToken });
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}

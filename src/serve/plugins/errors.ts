@@ -1,0 +1,148 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { ERROR_CODES, type ErrorCode, isRodentError } from "../../errors.js";
+import type { ErrorResponse } from "../schemas/common.js";
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+function body(status: number, code: ErrorCode, message: string, req: FastifyRequest, extra?: Partial<ErrorResponse>) {
+  return {
+    statusCode: status,
+    code,
+    error: STATUS_TEXT[status] ?? "Error",
+    message,
+    hint: ERROR_CODES[code].hint,
+    requestId: String(req.id),
+    ...extra,
+  } satisfies ErrorResponse;
+}
+
+/** For a row rejected for a missing or unknown feature: every missing and unknown name in that row. */
+function rowDiff(req: FastifyRequest, path: string): { missing: string[]; extra: string[] } | null {
+  const m = /^\/rows\/(\d+)$/.exec(path);
+  const rows = (req.body as { rows?: unknown[] } | undefined)?.rows;
+  const expected: readonly string[] | undefined = req.routeOptions.config?.featureNames;
+  if (!m || !Array.isArray(rows) || !expected) return null;
+  const row = rows[Number(m[1])];
+  if (!row || typeof row !== "object") return null;
+  const have = Object.keys(row);
+  const want = new Set(expected);
+  return { missing: expected.filter((f) => !(f in row)), extra: have.filter((f) => !want.has(f)) };
+}
+
+/** Turn the first schema violation into a message naming the field and the problem. */
+function describeValidation(err: FastifyError, req: FastifyRequest) {
+  const issue = (err.validation as AjvIssue[] | undefined)?.[0];
+  const part = err.validationContext ?? "request";
+  if (!issue) return { status: 400, field: part, message: err.message };
+  let field = `${part}${issue.instancePath}`;
+  let message = `${field} ${issue.message ?? "is invalid"}`;
+  let status = 400;
+  let missing: string[] | undefined;
+  let extra: string[] | undefined;
+  if (issue.keyword === "required" || issue.keyword === "additionalProperties") {
+    const name = String(issue.params.missingProperty ?? issue.params.additionalProperty);
+    field = `${field}/${name}`;
+    const diff = rowDiff(req, issue.instancePath);
+    if (diff) {
+      missing = diff.missing;
+      extra = diff.extra;
+      const parts = [];
+      if (missing.length) parts.push(`missing feature(s): ${missing.join(", ")}`);
+      if (extra.length) parts.push(`unknown feature(s): ${extra.join(", ")}`);
+      message = `${part}${issue.instancePath}: ${parts.join("; ")}`;
+    } else {
+      message = issue.keyword === "required" ? `${field} is required` : `${field} is not allowed (unknown property)`;
+    }
+  } else if (issue.keyword === "maxItems" && issue.instancePath === "/rows") {
+    status = 413;
+    message = `${field}: at most ${issue.params.limit} rows per request`;
+  } else if (issue.keyword === "type" || issue.keyword === "anyOf" || issue.keyword === "const") {
+    message = `${field} must be ${issue.keyword === "type" ? issue.params.type : "one of the allowed values"}; got ${describeValue(req, part, issue.instancePath)}`;
+  } else if (issue.keyword === "maximum" || issue.keyword === "minimum") {
+    message = `${field} ${issue.message} (numbers must be finite and fit a 32-bit float)`;
+  }
+  return { status, field, message, missing, extra };
+}
+
+/** The offending value, briefly ("string \"NaN\""), never a whole payload. */
+function describeValue(req: FastifyRequest, part: string, pointer: string): string {
+  let v: unknown = part === "body" ? req.body : part === "querystring" ? req.query : req.params;
+  for (const key of pointer.split("/").slice(1)) {
+    if (v === null || typeof v !== "object") return "?";
+    v = (v as Record<string, unknown>)[key.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  if (typeof v === "string") return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
+}
+
+/**
+ * One error handler: client mistakes become 4xx with a code and the field, never 500; anything
+ * unexpected is logged with the request id and answered as RODENT_ERR_INTERNAL.
+ */
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      if (err.validation) {
+        const d = describeValidation(err, req);
+        const code: ErrorCode = d.status === 413 ? "RODENT_ERR_TOO_LARGE" : "RODENT_ERR_INVALID_ARGUMENT";
+        return reply
+          .status(d.status)
+          .send(body(d.status, code, d.message, req, { field: d.field, missing: d.missing, extra: d.extra }));
+      }
+      if (isRodentError(err)) {
+        const status = err.status;
+        if (status >= 500) req.log.error({ err }, "request failed");
+        const field = typeof err.details?.field === "string" ? err.details.field : undefined;
+        return reply.status(status).send(body(status, err.code, err.message, req, { field }));
+      }
+      const status = err.statusCode ?? 500;
+      if (status === 413 || err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+        return reply
+          .status(413)
+          .send(body(413, "RODENT_ERR_TOO_LARGE", `body: ${err.message}`, req, { field: "body" }));
+      }
+      if (status === 503) {
+        return reply.status(503).send(body(503, "RODENT_ERR_UNAVAILABLE", err.message, req));
+      }
+      if (status >= 400 && status < 500) {
+        // Malformed JSON, empty body, wrong content type, bad headers: the client's to fix.
+        const field = err.code?.startsWith("FST_ERR_CTP") || err instanceof SyntaxError ? "body" : undefined;
+        return reply.status(status).send(body(status, "RODENT_ERR_INVALID_ARGUMENT", err.message, req, { field }));
+      }
+      req.log.error({ err }, "unexpected error");
+      return reply
+        .status(500)
+        .send(body(500, "RODENT_ERR_INTERNAL", "internal error; see the log for this request id", req));
+    });
+
+    app.setNotFoundHandler((req, reply) => {
+      reply.status(404).send(body(404, "RODENT_ERR_NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`, req));
+    });
+  },
+  { name: "rodent-errors" },
+);
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Feature names of a feature-row body, to list every missing/unknown one in a 400. */
+    featureNames?: readonly string[];
+  }
+}

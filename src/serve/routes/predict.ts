@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
+import { bandOf, topFraction } from "../bands.js";
+import { keyFraction, rowFraction } from "../canary.js";
+import { MAX_ROWS, type PredictBody, predictRouteSchema } from "../schemas/predict.js";
+import { answeredBy, readyState } from "./answer.js";
+
+/** JSON rows → column-major table (null → NaN, the model's "missing"). */
+export function rowsToTable(schema: FeatureSchema, rows: PredictBody["rows"]): FeatureTable {
+  const n = rows.length;
+  const columns = schema.features.map((f) => {
+    const col = new Float32Array(n);
+    const name = f.name;
+    for (let i = 0; i < n; i++) {
+      const v = rows[i][name];
+      col[i] = v === null ? Number.NaN : (v as number);
+    }
+    return col;
+  });
+  return { schema, n, columns };
+}
+
+const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: number; bodyLimit: number }> = async (
+  app,
+  opts,
+) => {
+  const host = app.modelHost;
+  const maxRows = opts.maxRows ?? MAX_ROWS;
+  const featureNames = opts.schema.features.map((f) => f.name);
+  app.post(
+    "/predict",
+    {
+      schema: predictRouteSchema(opts.schema, maxRows),
+      bodyLimit: opts.bodyLimit,
+      config: { featureNames },
+    },
+    async (req, reply) => {
+      const s = readyState(host.state, reply);
+      const rows = (req.body as PredictBody).rows;
+      const table = rowsToTable(opts.schema, rows);
+      // Sticky split: the caller's key if given, else the first row's values.
+      const key = req.headers["x-rodent-route-key"];
+      const fraction =
+        typeof key === "string" && key.length > 0 ? keyFraction(key) : rowFraction(table.columns.map((c) => c[0]));
+      const m = host.pick(s, fraction) ?? s.champion;
+      const p = m.model.predictProba(table);
+      const hist = app.metrics.score.labels({ model_version: m.ref.version, role: m.role });
+      const predictions = new Array(p.length);
+      for (let i = 0; i < p.length; i++) {
+        const top = topFraction(m.ascending, p[i]);
+        predictions[i] = { probability: p[i], band: bandOf(top), top_fraction: top };
+        hist.observe(p[i]);
+      }
+      if (host.hasScoredListeners) {
+        host.emitScored({
+          source: "predict",
+          version: m.ref.version,
+          role: m.role,
+          table,
+          rows: null,
+          camis: null,
+          scores: p,
+          at: Date.now(),
+        });
+      }
+      return { model: answeredBy(reply, m), feature_schema: opts.schema.version, predictions };
+    },
+  );
+};
+export default predict;

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { bandOf, topFraction } from "../bands.js";
+import { boroughIndex, rankingsRouteSchema } from "../schemas/rankings.js";
+import { reasonsFor } from "../served-model.js";
+import { answeredBy, readyState, restaurantOf } from "./answer.js";
+
+// The city is scored, sorted and split by borough when a model is loaded, so a ranking is a slice of a
+// precomputed index: no model work on the request path (reasons of the top rows are warmed at load).
+const rankings: FastifyPluginAsyncTypebox = async (app) => {
+  const host = app.modelHost;
+  app.get("/rankings", { schema: rankingsRouteSchema }, async (req, reply) => {
+    const s = readyState(host.state, reply);
+    const m = s.champion;
+    const b = req.query.borough === undefined ? -1 : boroughIndex(req.query.borough);
+    const list = b < 0 ? m.order : m.byBorough[b];
+    const k = Math.min(req.query.k, list.length);
+    const items = new Array(k);
+    const scratch = new Float32Array(s.city.set.table.columns.length);
+    for (let r = 0; r < k; r++) {
+      const i = list[r];
+      const p = m.scores[i];
+      items[r] = {
+        rank: r + 1,
+        restaurant: restaurantOf(s.city, i),
+        probability: p,
+        band: bandOf(topFraction(m.ascending, p)),
+        reasons: reasonsFor(m, s.city, i, scratch),
+      };
+    }
+    if (host.hasScoredListeners && k > 0) {
+      const rows = list.slice(0, k);
+      host.emitScored({
+        source: "rankings",
+        version: m.ref.version,
+        role: m.role,
+        table: s.city.set.table,
+        rows,
+        camis: Array.from(rows, (i) => s.city.set.camis[i]),
+        scores: Array.from(rows, (i) => m.scores[i]),
+        at: Date.now(),
+      });
+    }
+    return {
+      borough: b < 0 ? null : restaurantOf(s.city, list[0] ?? 0).borough,
+      k,
+      total: list.length,
+      features_date: s.city.set.asOf,
+      snapshot: s.city.id,
+      model: answeredBy(reply, m),
+      items,
+    };
+  });
+};
+export default rankings;

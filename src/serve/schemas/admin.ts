@@ -1,0 +1,22 @@
+import { Type } from "@sinclair/typebox";
+import { ErrorResponse } from "./common.js";
+
+const Outcome = Type.Object({
+  status: Type.String(),
+  version: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Optional(Type.String()),
+});
+
+export const ReloadResponse = Type.Object({
+  generation: Type.Integer(),
+  city: Outcome,
+  champion: Outcome,
+  canary: Outcome,
+});
+
+export const reloadRouteSchema = {
+  summary: "Re-read the registry aliases and the latest snapshot now (bearer RODENT_ADMIN_TOKEN)",
+  tags: ["admin"],
+  security: [{ bearer: [] }],
+  response: { 200: ReloadResponse, 401: ErrorResponse },
+};

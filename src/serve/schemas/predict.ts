@@ -1,0 +1,62 @@
+import { type Static, type TObject, type TSchema, Type } from "@sinclair/typebox";
+import type { FeatureSchema } from "../../features/schema.js";
+import { AnsweredBy, ErrorResponse, RiskBand } from "./common.js";
+
+/** Documented batch limit of POST /v1/predict. */
+export const MAX_ROWS = 1000;
+/** Float32 range: a larger finite number would become Infinity in the feature table. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * The request schema is the model's feature schema: one property per feature, all required, nothing else.
+ * null = missing (the trees' default direction). Generated, so it cannot drift from the model.
+ */
+export function featureRowSchema(schema: FeatureSchema): TObject {
+  const props: Record<string, TSchema> = {};
+  for (const f of schema.features) {
+    props[f.name] =
+      f.kind === "indicator"
+        ? Type.Union([Type.Literal(0), Type.Literal(1), Type.Null()], { description: f.description })
+        : Type.Union([Type.Number({ minimum: -F32_MAX, maximum: F32_MAX }), Type.Null()], {
+            description: f.description,
+          });
+  }
+  return Type.Object(props, {
+    additionalProperties: false,
+    description: `feature row, schema ${schema.version}; null = missing`,
+  });
+}
+
+export function predictBodySchema(schema: FeatureSchema, maxRows = MAX_ROWS) {
+  return Type.Object(
+    { rows: Type.Array(featureRowSchema(schema), { minItems: 1, maxItems: maxRows }) },
+    { additionalProperties: false },
+  );
+}
+export type PredictBody = { rows: Record<string, number | null>[] };
+
+export const Prediction = Type.Object({
+  probability: Type.Number(),
+  band: RiskBand,
+  top_fraction: Type.Number(),
+});
+
+export const PredictResponse = Type.Object({
+  model: AnsweredBy,
+  feature_schema: Type.String(),
+  predictions: Type.Array(Prediction),
+});
+export type PredictResponse = Static<typeof PredictResponse>;
+
+export function predictRouteSchema(schema: FeatureSchema, maxRows = MAX_ROWS) {
+  return {
+    summary: `Score feature rows (at most ${maxRows} per request)`,
+    description:
+      "Rows are objects keyed by feature name (GET /v1/model lists them). Every feature is required; " +
+      "null means missing. Unknown or missing features, non-numbers and non-finite values are rejected with " +
+      "the field. The canary split uses the x-rodent-route-key header when given, else a hash of the first row.",
+    tags: ["predictions"],
+    body: predictBodySchema(schema, maxRows),
+    response: { 200: PredictResponse, 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse },
+  };
+}

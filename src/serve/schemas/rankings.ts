@@ -1,0 +1,48 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { BOROUGHS } from "../../data/records.js";
+import { AnsweredBy, ErrorResponse, Reason, RiskBand } from "./common.js";
+import { Restaurant } from "./risk.js";
+
+export const MAX_K = 500;
+
+/** Borough names as written in BOROUGHS, lower case, or slugs ("staten-island"). */
+export const BOROUGH_VALUES = [
+  ...new Set(BOROUGHS.flatMap((b) => [b, b.toLowerCase(), b.toLowerCase().replace(/ /g, "-")])),
+];
+
+export function boroughIndex(value: string): number {
+  const v = value.toLowerCase().replace(/-/g, " ");
+  return BOROUGHS.findIndex((b) => b.toLowerCase() === v);
+}
+
+export const RankingsQuery = Type.Object({
+  borough: Type.Optional(Type.Union(BOROUGH_VALUES.map((b) => Type.Literal(b)))),
+  k: Type.Integer({ minimum: 1, maximum: MAX_K, default: 20, description: `how many restaurants (1–${MAX_K})` }),
+});
+export type RankingsQuery = Static<typeof RankingsQuery>;
+
+export const RankedRestaurant = Type.Object({
+  rank: Type.Integer(),
+  restaurant: Restaurant,
+  probability: Type.Number(),
+  band: RiskBand,
+  reasons: Type.Array(Reason),
+});
+
+export const RankingsResponse = Type.Object({
+  borough: Type.Union([Type.String(), Type.Null()]),
+  k: Type.Integer(),
+  total: Type.Integer({ description: "active restaurants in the list (city or borough)" }),
+  features_date: Type.String(),
+  snapshot: Type.String(),
+  model: AnsweredBy,
+  items: Type.Array(RankedRestaurant),
+});
+export type RankingsResponse = Static<typeof RankingsResponse>;
+
+export const rankingsRouteSchema = {
+  summary: "The top-k restaurants to inspect next (the champion's ranking)",
+  tags: ["predictions"],
+  querystring: RankingsQuery,
+  response: { 200: RankingsResponse, 400: ErrorResponse, 503: ErrorResponse },
+};

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/index.js";
+import { FEATURE_SCHEMA } from "../features/index.js";
+import type { Logger } from "../util/log.js";
+import { buildApp } from "./app.js";
+import { ModelHost } from "./model-host.js";
+import { parseServeUri, sourcesFromConfig } from "./sources.js";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  host: ModelHost;
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** Stop accepting, let in-flight requests finish (up to `graceMs`), then close the host. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  /** Override config.serve.port/host (0 = an ephemeral port). */
+  port?: number;
+  host?: string;
+  /** Drain on SIGTERM/SIGINT and then resolve `closed` (the CLI exits after it). Default true. */
+  handleSignals?: boolean;
+  /** Longest wait for in-flight requests on shutdown before sockets are destroyed. */
+  graceMs?: number;
+}
+
+/** Build the host from config, load the first model, listen, poll the registry. The only place that listens. */
+export async function startServer(opts: StartOptions): Promise<RunningServer & { closed: Promise<void> }> {
+  const { config, log } = opts;
+  const { name, selector } = parseServeUri(config.serve.modelUri);
+  const { models, city } = await sourcesFromConfig(config, log);
+  const host = new ModelHost({
+    models,
+    city,
+    modelName: name,
+    champion: selector,
+    canaryAlias: "alias" in selector ? "canary" : null,
+    canaryShare: config.serve.canaryShare,
+    schema: FEATURE_SCHEMA,
+    log,
+  });
+  // Not ready is not fatal: the service starts, answers 503 on /health/ready, and keeps polling.
+  const first = await host.refresh();
+  if (!host.ready)
+    log.warn({ report: first }, "no model or serving table yet; /health/ready answers 503 until one loads");
+  const app = await buildApp({ host, adminToken: config.serve.adminToken, logger: log, closeHost: true });
+  const address = await app.listen({ port: opts.port ?? config.serve.port, host: opts.host ?? config.serve.host });
+  host.startPolling(config.serve.pollSeconds);
+  const url = address.replace("[::1]", "localhost");
+
+  let closing: Promise<void> | null = null;
+  const graceMs = opts.graceMs ?? 10_000;
+  const close = () => {
+    closing ??= (async () => {
+      log.info({ graceMs }, "draining: no new connections, waiting for in-flight requests");
+      host.stopPolling();
+      const timer = setTimeout(() => {
+        log.warn("grace period over; closing remaining connections");
+        app.server.closeAllConnections();
+      }, graceMs).unref();
+      await app.close();
+      clearTimeout(timer);
+      log.info("service stopped");
+    })();
+    return closing;
+  };
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
+  if (opts.handleSignals ?? true) {
+    const onSignal = (sig: NodeJS.Signals) => {
+      log.info({ signal: sig }, "shutdown requested");
+      close().then(resolveClosed, (e) => {
+        log.error({ err: e }, "shutdown failed");
+        resolveClosed();
+      });
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+  return {
+    app,
+    host,
+    url,
+    closed,
+    close: async () => {
+      await close();
+      resolveClosed();
+    },
+  };
+}
