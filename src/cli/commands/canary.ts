@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { RodentError } from "../../errors.js";
-import { compareFromMetrics } from "../../serve/canary-status.js";
 import { context, emit } from "../context.js";
 
 /** `rodent canary status`: champion vs canary as a running service sees them (its /metrics). */
@@ -28,6 +27,7 @@ export function register(program: Command): void {
           },
         );
       }
+      const { compareFromMetrics } = await import("../../serve/canary-status.js");
       const st = compareFromMetrics(text);
       const fmt = (v: number | null, unit = "") => (v === null ? "–" : `${v.toFixed(4)}${unit}`);
       emit(o.json, { url: base, ...st }, () => {

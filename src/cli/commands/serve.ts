@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { RodentError } from "../../errors.js";
-import { startServer } from "../../serve/index.js";
 import { context, emit } from "../context.js";
 
 function port(v: string): number {
@@ -21,6 +20,8 @@ export function register(program: Command): void {
     .option("--json", "print one JSON line with the URLs once listening")
     .action(async (o: { port?: number; host?: string; json?: boolean }) => {
       const { config, log } = context();
+      // Lazy: other commands need not load Fastify and the service.
+      const { startServer } = await import("../../serve/server.js");
       const srv = await startServer({ config, log, port: o.port, host: o.host });
       const s = srv.host.state;
       const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;
