@@ -1,5 +1,12 @@
 // Public face of the data stage: sources → validation → immutable snapshots in an object store.
-export { type IngestOptions, type IngestResult, ingest, type ValidateResult, validateFiles } from "./ingest/ingest.js";
+export {
+  cleanIngestTemp,
+  type IngestOptions,
+  type IngestResult,
+  ingest,
+  type ValidateResult,
+  validateFiles,
+} from "./ingest/ingest.js";
 export { parseSource, type SourceSpec } from "./ingest/source-spec.js";
 export { LocalObjectStore, type ObjectStore, streamToBuffer } from "./object-store.js";
 export { dayNumber, dayString, parseDay, parseInstant } from "./parse/dates.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createObjectStore, gcSnapshots, listSnapshots } from "../../data/index.js";
+import { cleanIngestTemp, createObjectStore, gcSnapshots, listSnapshots } from "../../data/index.js";
 import { context, emit } from "../context.js";
 
 /** `rodent snapshots`: the complete snapshots, oldest first. */
@@ -7,12 +7,15 @@ export function register(program: Command): void {
   program
     .command("snapshots")
     .description("list complete snapshots, oldest first (--gc deletes leftovers of interrupted ingests)")
-    .option("--gc", "delete objects of snapshots that never got a manifest (run when no ingest is in progress)")
+    .option(
+      "--gc",
+      "delete objects of snapshots that never got a manifest and temp folders of killed ingests (run when no ingest is in progress)",
+    )
     .option("--json", "print one JSON document on stdout")
     .action(async (o: { gc?: boolean; json?: boolean }) => {
       const { config } = context();
       const store = createObjectStore(config);
-      const deleted = o.gc ? (await gcSnapshots(store)).deleted : [];
+      const deleted = o.gc ? [...(await gcSnapshots(store)).deleted, ...(await cleanIngestTemp(config))] : [];
       const all = await listSnapshots(store);
       const rows = all.map((m) => ({
         id: m.id,

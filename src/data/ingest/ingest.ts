@@ -142,6 +142,14 @@ function shiftDays(day: string, n: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/** Delete temporary folders left by killed ingests ($RODENT_HOME/tmp/ingest-*). Run when no ingest is running. */
+export async function cleanIngestTemp(config: Config): Promise<string[]> {
+  const base = path.join(config.home, "tmp");
+  const dirs = (await fs.readdir(base).catch(() => [] as string[])).filter((d) => d.startsWith("ingest-"));
+  for (const d of dirs) await fs.rm(path.join(base, d), { recursive: true, force: true });
+  return dirs.map((d) => path.join(base, d));
+}
+
 async function makeTmp(config: Config): Promise<string> {
   const base = path.join(config.home, "tmp");
   await fs.mkdir(base, { recursive: true });
