@@ -4,7 +4,7 @@ import { MlflowRegistry } from "./mlflow-registry.js";
 import { MlflowRest, type MlflowRestOptions } from "./mlflow-rest.js";
 import { MlflowTracker } from "./mlflow-tracker.js";
 import type { Registry } from "./registry.js";
-import { openTrackingDb } from "./sqlite-db.js";
+import { openTrackingDb, withTrackingErrors } from "./sqlite-db.js";
 import { SqliteRegistry } from "./sqlite-registry.js";
 import { SqliteTracker } from "./sqlite-tracker.js";
 import type { Tracker } from "./tracker.js";
@@ -36,8 +36,8 @@ export function openEmbeddedTracking(
   const db = openTrackingDb(dbPath, opts);
   return {
     kind: "embedded",
-    tracker: new SqliteTracker(db, store),
-    registry: new SqliteRegistry(db),
+    tracker: withTrackingErrors(new SqliteTracker(db, store), dbPath),
+    registry: withTrackingErrors(new SqliteRegistry(db), dbPath),
     close: async () => {
       if (db.open) db.close();
     },

@@ -108,3 +108,37 @@ export function openTrackingDb(dbPath: string, opts: { busyTimeoutMs?: number } 
   }).immediate();
   return db;
 }
+
+/**
+ * Wrap a backend object so that anything thrown that is not already a RodentError (SQLite I/O errors, "database is
+ * locked" after busy_timeout) reaches callers as RODENT_ERR_TRACKING naming the database file, with the cause kept.
+ */
+export function withTrackingErrors<T extends object>(target: T, dbPath: string): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const v = Reflect.get(obj, prop, receiver);
+      if (typeof v !== "function") return v;
+      // Call on the target itself, so the backend's own (synchronous) helpers are not wrapped.
+      return (...args: unknown[]) => {
+        try {
+          return Promise.resolve(v.apply(obj, args)).catch((e: unknown) => {
+            throw toTrackingError(e, dbPath);
+          });
+        } catch (e) {
+          return Promise.reject(toTrackingError(e, dbPath));
+        }
+      };
+    },
+  });
+}
+
+function toTrackingError(e: unknown, dbPath: string): unknown {
+  if (e instanceof RodentError) return e;
+  const err = e as { message?: string; code?: string };
+  return new RodentError(
+    "RODENT_ERR_TRACKING",
+    `tracking database ${dbPath}: ${err?.message ?? String(e)}`,
+    { dbPath, sqliteCode: err?.code },
+    { cause: e },
+  );
+}

@@ -3,9 +3,11 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { afterAll } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
 import { LocalObjectStore, type ObjectStore } from "../data/object-store.js";
 import { S3ObjectStore } from "../data/s3-store.js";
+import { isRodentError } from "../errors.js";
 import { openEmbeddedTracking } from "./open.js";
 import { runTrackingContract } from "./tracker.case.js";
 
@@ -44,4 +46,31 @@ runTrackingContract({
       await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
       return s3;
     }),
+});
+
+describe("embedded backend errors", () => {
+  it("reports SQLite failures as RODENT_ERR_TRACKING naming the database", async () => {
+    const t = await embedded(async (dir) => new LocalObjectStore(path.join(dir, "store")));
+    await t.close();
+    const err = await t.tracker.getOrCreateExperiment("x").catch((e: unknown) => e);
+    expect(isRodentError(err, "RODENT_ERR_TRACKING")).toBe(true);
+    expect((err as Error).message).toContain("registry.sqlite");
+  });
+
+  it("refuses a database written by a newer schema", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "rodent-tracking-"));
+    dirs.push(dir);
+    const dbPath = path.join(dir, "registry.sqlite");
+    openEmbeddedTracking(dbPath, new LocalObjectStore(dir)).close();
+    const db = new Database(dbPath);
+    db.pragma("user_version = 99");
+    db.close();
+    let err: unknown;
+    try {
+      openEmbeddedTracking(dbPath, new LocalObjectStore(dir));
+    } catch (e) {
+      err = e;
+    }
+    expect(isRodentError(err, "RODENT_ERR_TRACKING")).toBe(true);
+  });
 });
