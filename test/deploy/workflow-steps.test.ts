@@ -269,13 +269,13 @@ describe("workflow step commands against the real CLI", () => {
 
   const commands = stepCommands();
 
-  it("finds one rodent command per CT stage, and the promotion's", () => {
+  it("finds one rodent command per CT stage, and those of promotion and rollback", () => {
     const sub = (c: StepCommand) => c.words[0];
     expect(new Set(commands.map(sub))).toEqual(
-      new Set(["ingest", "validate", "features", "train", "evaluate", "register", "promote"]),
+      new Set(["ingest", "validate", "features", "train", "evaluate", "register", "promote", "rollback"]),
     );
     for (const c of commands) {
-      if (c.words[0] !== "promote") expect(c.words, c.line).toContain("--json");
+      expect(c.words, c.line).toContain("--json");
     }
   });
 
