@@ -1,0 +1,350 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../config/index.js";
+import { isRodentError } from "../../errors.js";
+import { silentLogger } from "../../util/log.js";
+import { isoToDay } from "./dates.js";
+import { DEFAULT_SYNTH, type SynthOptions, type SynthSummary, writeSyntheticCity } from "./index.js";
+
+// Small cities (scale 0.02–0.05, one or two years): each takes about a second.
+const dataDir = loadConfig().dataDir;
+const root = mkdtempSync(path.join(tmpdir(), "rodent-synth-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+type Row = Record<string, string>;
+const readCsv = (file: string): Row[] =>
+  parse(gunzipSync(readFileSync(file)), { columns: true, skip_empty_lines: false, bom: true });
+const headerOf = (file: string): string => {
+  const buf = readFileSync(file);
+  const text = (file.endsWith(".gz") ? gunzipSync(buf) : buf).toString("utf8");
+  return text.slice(0, text.indexOf("\n")).replace(/\r$/, "");
+};
+const usDay = (s: string) => isoToDay(`${s.slice(6, 10)}-${s.slice(0, 2)}-${s.slice(3, 5)}`);
+const SANITARY = /^(Cycle Inspection|Pre-permit \(Operational\)) \//;
+
+async function city(name: string, opts: Partial<SynthOptions>): Promise<{ dir: string; s: SynthSummary }> {
+  const dir = path.join(root, name);
+  const s = await writeSyntheticCity(dir, { ...DEFAULT_SYNTH, dataDir, ...opts }, silentLogger);
+  return { dir, s };
+}
+
+interface Insp {
+  camis: string;
+  day: number;
+  type: string;
+  boro: string;
+  score: number | null;
+  grade: string;
+  codes: string[];
+  action: string;
+}
+
+function inspections(rows: Row[]): Insp[] {
+  const m = new Map<string, Insp>();
+  for (const r of rows) {
+    const k = `${r.CAMIS}|${r["INSPECTION DATE"]}|${r["INSPECTION TYPE"]}`;
+    let x = m.get(k);
+    if (!x) {
+      x = {
+        camis: r.CAMIS,
+        day: usDay(r["INSPECTION DATE"]),
+        type: r["INSPECTION TYPE"],
+        boro: r.BORO,
+        score: r.SCORE === "" ? null : Number(r.SCORE),
+        grade: r.GRADE,
+        codes: [],
+        action: r.ACTION,
+      };
+      m.set(k, x);
+    }
+    if (r["VIOLATION CODE"]) x.codes.push(r["VIOLATION CODE"]);
+  }
+  return [...m.values()];
+}
+
+const isRodent = (x: Insp) => x.codes.includes("04K") || x.codes.includes("04L");
+
+describe("synthetic NYC: determinism and formats", () => {
+  let a: { dir: string; s: SynthSummary };
+  beforeAll(async () => {
+    a = await city("a", { seed: 7, from: "2018-01-01", to: "2018-12-31", scale: 0.02 });
+  });
+
+  it("same seed gives byte-identical files, another seed different ones", async () => {
+    const b = await city("b", { seed: 7, from: "2018-01-01", to: "2018-12-31", scale: 0.02 });
+    const c = await city("c", { seed: 8, from: "2018-01-01", to: "2018-12-31", scale: 0.02 });
+    expect(b.s.files.map((f) => f.sha256)).toEqual(a.s.files.map((f) => f.sha256));
+    for (const f of a.s.files) {
+      expect(readFileSync(path.join(b.dir, f.path)).equals(readFileSync(path.join(a.dir, f.path)))).toBe(true);
+    }
+    const shaC = new Map(c.s.files.map((f) => [f.path, f.sha256]));
+    expect(shaC.get("inspections/inspections.csv.gz")).not.toBe(a.s.files[0].sha256);
+    expect(shaC.get("rat-sightings/rat_sightings.csv.gz")).not.toBe(a.s.files[1].sha256);
+  });
+
+  it("writes the real export headers and parses with csv-parse", () => {
+    const nyc = path.join(dataDir, "nyc");
+    expect(headerOf(path.join(a.dir, "inspections/inspections.csv.gz"))).toBe(
+      headerOf(path.join(nyc, "inspections/inspections_sample_5000.csv.gz")),
+    );
+    expect(headerOf(path.join(a.dir, "rat-sightings/rat_sightings.csv.gz"))).toBe(
+      headerOf(path.join(nyc, "rat-sightings/rat_sightings_2018-09-01_2018-10-22.csv.gz")),
+    );
+    expect(headerOf(path.join(a.dir, "weather/weather.csv.gz"))).toBe(
+      headerOf(path.join(nyc, "weather/central_park_daily_1869-2022.csv.gz")),
+    );
+    expect(headerOf(path.join(a.dir, "truth/truth.csv.gz"))).toBe("CAMIS,INSPECTION DATE,INSPECTION TYPE,P_TRUE");
+    const rows = readCsv(path.join(a.dir, "inspections/inspections.csv.gz"));
+    expect(rows.length).toBe(a.s.counts.inspectionRows);
+    expect(Object.keys(rows[0]).length).toBe(27);
+    for (const r of rows.slice(0, 2000)) {
+      expect(r.CAMIS).toMatch(/^\d{8}$/);
+      expect(r["INSPECTION DATE"]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+      expect(["Manhattan", "Bronx", "Brooklyn", "Queens", "Staten Island"]).toContain(r.BORO);
+      expect(r.ZIPCODE).toMatch(/^\d{5}$/);
+      const lat = Number(r.Latitude);
+      const lon = Number(r.Longitude);
+      expect(lat > 40.47 && lat < 40.93 && lon > -74.27 && lon < -73.68).toBe(true);
+    }
+    const s = readCsv(path.join(a.dir, "rat-sightings/rat_sightings.csv.gz"));
+    expect(s.length).toBe(a.s.counts.ratSightings);
+    expect(new Set(s.map((r) => r["Unique Key"])).size).toBe(s.length);
+    for (const r of s.slice(0, 500)) {
+      expect(r["Created Date"]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} (AM|PM)$/);
+      expect(r["Complaint Type"]).toBe("Rodent");
+      expect(r.Descriptor).toBe("Rat Sighting");
+      expect(["MANHATTAN", "BRONX", "BROOKLYN", "QUEENS", "STATEN ISLAND"]).toContain(r.Borough);
+    }
+  });
+
+  it("copies the real Central Park weather for days it covers", () => {
+    const real = new Map(
+      readCsv(path.join(dataDir, "nyc/weather/central_park_daily_1869-2022.csv.gz")).map((r) => [r.DATE, r]),
+    );
+    const ours = readCsv(path.join(a.dir, "weather/weather.csv.gz"));
+    expect(ours[0].DATE <= "2017-12-31").toBe(true); // lead-in for 30-day windows
+    expect(ours.at(-1)?.DATE).toBe("2018-12-31");
+    for (const w of ours) {
+      const r = real.get(w.DATE)!;
+      expect([w.TMAX, w.TMIN]).toEqual([r.TMAX, r.TMIN]);
+      expect(Number(w.PRCP)).toBeCloseTo(Number(r.PRCP), 5);
+    }
+  });
+
+  it("rejects bad options with an error naming the field", async () => {
+    for (const [opts, field] of [
+      [{ from: "2019-01-01", to: "2018-01-01" }, "to"],
+      [{ from: "2019-02-30" }, "from"],
+      [{ scale: 0 }, "scale"],
+      [{ scenario: "flood" as never }, "scenario"],
+    ] as const) {
+      const e = await writeSyntheticCity(
+        path.join(root, "bad"),
+        { ...DEFAULT_SYNTH, dataDir, ...opts },
+        silentLogger,
+      ).catch((x) => x);
+      expect(isRodentError(e, "RODENT_ERR_INVALID_ARGUMENT")).toBe(true);
+      expect((e as Error).message).toContain(field);
+    }
+  });
+});
+
+describe("synthetic NYC: DOHMH rules, base rate and seasons", () => {
+  let dir: string;
+  let s: SynthSummary;
+  let rows: Row[];
+  let insp: Insp[];
+  beforeAll(async () => {
+    ({ dir, s } = await city("rules", { seed: 3, from: "2018-01-01", to: "2019-12-31", scale: 0.05 }));
+    rows = readCsv(path.join(dir, "inspections/inspections.csv.gz"));
+    insp = inspections(rows.filter((r) => r["INSPECTION DATE"] !== "01/01/1900"));
+  });
+
+  it("keys are unique: never the same violation twice in one inspection", () => {
+    const keys = rows.map((r) => `${r.CAMIS}|${r["INSPECTION DATE"]}|${r["INSPECTION TYPE"]}|${r["VIOLATION CODE"]}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("grades follow the score: A < 14 ≤ B < 28 ≤ C, A at initial only under 14", () => {
+    let graded = 0;
+    for (const x of insp) {
+      if (x.grade === "A" || x.grade === "B" || x.grade === "C") {
+        graded++;
+        const want = x.score! < 14 ? "A" : x.score! < 28 ? "B" : "C";
+        expect(x.grade).toBe(want);
+      }
+      if (x.type.endsWith("/ Initial Inspection") && SANITARY.test(x.type)) {
+        expect(x.grade === "" || x.grade === "A").toBe(true);
+        if (x.score! >= 14) expect(x.grade).toBe("");
+      }
+      if (!SANITARY.test(x.type)) {
+        expect(x.score).toBeNull();
+        expect(x.grade).toBe("");
+        expect(x.codes.some((c) => /^\d\d[A-Z]$/.test(c))).toBe(false); // no sanitary citations
+      }
+      if (SANITARY.test(x.type)) {
+        expect(x.score).not.toBeNull();
+        expect(x.score === 0).toBe(x.codes.length === 0);
+        expect(x.score!).toBeGreaterThanOrEqual(2 * x.codes.length);
+      }
+    }
+    expect(graded).toBeGreaterThan(insp.length / 3);
+  });
+
+  it("re-inspections come 7–60 days after an initial scoring 14 or more, and such initials get one", () => {
+    const by = new Map<string, Insp[]>();
+    for (const x of insp) {
+      if (!SANITARY.test(x.type)) continue;
+      const l = by.get(x.camis) ?? [];
+      l.push(x);
+      by.set(x.camis, l);
+    }
+    let checked = 0;
+    for (const list of by.values()) {
+      list.sort((p, q) => p.day - q.day);
+      for (const [k, x] of list.entries()) {
+        if (x.type === "Cycle Inspection / Re-inspection") {
+          const init = list.filter(
+            (y) => y.type === "Cycle Inspection / Initial Inspection" && x.day - y.day >= 7 && x.day - y.day <= 60,
+          );
+          expect(init.some((y) => y.score! >= 14 || y.action.startsWith("Establishment Closed"))).toBe(true);
+        }
+        if (x.type === "Cycle Inspection / Initial Inspection" && x.score! >= 14 && k < list.length - 1) {
+          const re = list.find(
+            (y) => y.type === "Cycle Inspection / Re-inspection" && y.day - x.day >= 7 && y.day - x.day <= 60,
+          );
+          expect(re).toBeDefined();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it("has about 27,000 × scale active restaurants, churn, and a few never-inspected ones", () => {
+    expect(s.counts.activeAtEnd).toBeGreaterThan(0.9 * 27_000 * 0.05);
+    expect(s.counts.activeAtEnd).toBeLessThan(1.1 * 27_000 * 0.05);
+    expect(s.counts.restaurants - s.counts.activeAtEnd).toBeGreaterThan(0.12 * 1350); // ~9 %/yr over 2 years
+    const never = rows.filter((r) => r["INSPECTION DATE"] === "01/01/1900");
+    expect(never.length).toBe(s.counts.neverInspected);
+    expect(never.length).toBeGreaterThan(0);
+    for (const r of never) expect([r["INSPECTION TYPE"], r.ACTION, r.SCORE, r.GRADE]).toEqual(["", "", "", ""]);
+  });
+
+  it("rodent findings at 10–20 % of sanitary inspections, matching the truth file's mean", () => {
+    const san = insp.filter((x) => SANITARY.test(x.type));
+    const rate = san.filter(isRodent).length / san.length;
+    expect(rate).toBeGreaterThan(0.1);
+    expect(rate).toBeLessThan(0.2);
+    const truth = readCsv(path.join(dir, "truth/truth.csv.gz"));
+    expect(truth.length).toBe(insp.length);
+    const pt = truth.filter((t) => SANITARY.test(t["INSPECTION TYPE"])).map((t) => Number(t.P_TRUE));
+    const meanP = pt.reduce((a, b) => a + b, 0) / pt.length;
+    expect(Math.abs(meanP - rate)).toBeLessThan(0.02);
+    // Restaurants with a rodent finding are likelier to have another at the next inspection.
+    expect(s.counts.rodentRate).toBeCloseTo(rate, 6);
+  });
+
+  it("311 sightings peak in summer, at 15–20k a year at scale 1", () => {
+    const sight = readCsv(path.join(dir, "rat-sightings/rat_sightings.csv.gz"));
+    const perYear = sight.length / 2 / 0.05;
+    expect(perYear).toBeGreaterThan(14_000);
+    expect(perYear).toBeLessThan(21_000);
+    const month = (r: Row) => Number(r["Created Date"].slice(0, 2));
+    const summer = sight.filter((r) => [6, 7, 8].includes(month(r))).length;
+    const winter = sight.filter((r) => [12, 1, 2].includes(month(r))).length;
+    expect(summer / winter).toBeGreaterThan(1.5);
+  });
+});
+
+describe("synthetic NYC: scenarios change what they should", () => {
+  const base = { seed: 11, from: "2019-01-01", to: "2020-12-31", scale: 0.05, scenarioStart: "2020-01-01" };
+  const start = isoToDay("2020-01-01");
+  const c: Record<string, { dir: string; s: SynthSummary }> = {};
+  beforeAll(async () => {
+    for (const sc of ["none", "sanitation-program", "reporting-surge", "heat-wave"] as const) {
+      c[sc] = await city(`sc-${sc}`, { ...base, scenario: sc });
+    }
+  }, 120_000);
+
+  const truthBy = (dir: string) => {
+    // Join truth to the borough of each CAMIS.
+    const boro = new Map<string, string>();
+    for (const r of readCsv(path.join(dir, "inspections/inspections.csv.gz"))) boro.set(r.CAMIS, r.BORO);
+    return readCsv(path.join(dir, "truth/truth.csv.gz"))
+      .filter((t) => SANITARY.test(t["INSPECTION TYPE"]))
+      .map((t) => ({ boro: boro.get(t.CAMIS)!, day: usDay(t["INSPECTION DATE"]), p: Number(t.P_TRUE) }));
+  };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const sightings = (dir: string) =>
+    readCsv(path.join(dir, "rat-sightings/rat_sightings.csv.gz")).map((r) => ({
+      boro: r.Borough,
+      day: usDay(r["Created Date"].slice(0, 10)),
+    }));
+
+  it("sanitation-program: Brooklyn pressure, violations and sightings fall ~40 % after the start, not elsewhere", () => {
+    const none = truthBy(c.none.dir);
+    const san = truthBy(c["sanitation-program"].dir);
+    const meanAfter = (xs: typeof none, b: string, inB: boolean) =>
+      mean(xs.filter((x) => x.day >= start && (x.boro === b) === inB).map((x) => x.p));
+    const ratioBk = meanAfter(san, "Brooklyn", true) / meanAfter(none, "Brooklyn", true);
+    const ratioElse = meanAfter(san, "Brooklyn", false) / meanAfter(none, "Brooklyn", false);
+    expect(ratioBk).toBeGreaterThan(0.5);
+    expect(ratioBk).toBeLessThan(0.72);
+    expect(ratioElse).toBeGreaterThan(0.93);
+    expect(ratioElse).toBeLessThan(1.07);
+    // Before the start the two cities are the same.
+    const before = (xs: typeof none) => xs.filter((x) => x.day < start).map((x) => x.p);
+    expect(before(san)).toEqual(before(none));
+    // Observed rodent violations in Brooklyn fall too.
+    const rate = (dir: string) => {
+      const xs = inspections(readCsv(path.join(dir, "inspections/inspections.csv.gz"))).filter(
+        (x) => x.boro === "Brooklyn" && x.day >= start && SANITARY.test(x.type),
+      );
+      return xs.filter(isRodent).length / xs.length;
+    };
+    expect(rate(c["sanitation-program"].dir) / rate(c.none.dir)).toBeLessThan(0.8);
+    const sn = sightings(c.none.dir).filter((x) => x.day >= start);
+    const ss = sightings(c["sanitation-program"].dir).filter((x) => x.day >= start);
+    const bk = (xs: typeof sn, inB: boolean) => xs.filter((x) => (x.boro === "BROOKLYN") === inB).length;
+    expect(bk(ss, true) / bk(sn, true)).toBeGreaterThan(0.45);
+    expect(bk(ss, true) / bk(sn, true)).toBeLessThan(0.75);
+    expect(bk(ss, false) / bk(sn, false)).toBeGreaterThan(0.88);
+    expect(bk(ss, false) / bk(sn, false)).toBeLessThan(1.12);
+  });
+
+  it("reporting-surge: sightings double after the start, inspections and truth are unchanged", () => {
+    const sn = sightings(c.none.dir);
+    const su = sightings(c["reporting-surge"].dir);
+    const count = (xs: typeof sn, afterStart: boolean) => xs.filter((x) => x.day >= start === afterStart).length;
+    expect(count(su, false)).toBe(count(sn, false));
+    const r = count(su, true) / count(sn, true);
+    expect(r).toBeGreaterThan(1.8);
+    expect(r).toBeLessThan(2.2);
+    const sha = (x: { s: SynthSummary }, p: string) => x.s.files.find((f) => f.path === p)!.sha256;
+    for (const p of ["inspections/inspections.csv.gz", "truth/truth.csv.gz", "weather/weather.csv.gz"]) {
+      expect(sha(c["reporting-surge"], p)).toBe(sha(c.none, p));
+    }
+  });
+
+  it("heat-wave: four weeks 10 °F hotter from the start, with pressure up", () => {
+    const w = (dir: string) => new Map(readCsv(path.join(dir, "weather/weather.csv.gz")).map((r) => [r.DATE, r]));
+    const wn = w(c.none.dir);
+    const wh = w(c["heat-wave"].dir);
+    expect(Number(wh.get("2020-01-01")!.TMAX) - Number(wn.get("2020-01-01")!.TMAX)).toBe(10);
+    expect(Number(wh.get("2020-01-28")!.TMIN) - Number(wn.get("2020-01-28")!.TMIN)).toBe(10);
+    expect(wh.get("2020-01-29")!.TMAX).toBe(wn.get("2020-01-29")!.TMAX);
+    expect(wh.get("2019-12-31")!.TMAX).toBe(wn.get("2019-12-31")!.TMAX);
+    const during = (dir: string) =>
+      mean(
+        truthBy(dir)
+          .filter((x) => x.day >= start + 7 && x.day < start + 35)
+          .map((x) => x.p),
+      );
+    expect(during(c["heat-wave"].dir) / during(c.none.dir)).toBeGreaterThan(1.15);
+  });
+});
