@@ -164,7 +164,8 @@ export async function trainModel(input: TrainInput): Promise<Model> {
     // let log lines and signals through between rounds
     if (round % 20 === 19) await new Promise((r) => setImmediate(r));
   }
-  const kept = trees.slice(0, best + 1);
+  // without early stopping every tree is kept (as XGBoost does); with it, the trees up to the best round
+  const kept = p.early_stopping_rounds > 0 ? trees.slice(0, best + 1) : trees;
   const model = new Model(train.table.schema, p, kept, baseScore, { kind: "none" }, { createdAt: "" });
   const vm = model.forest.marginTable(valid.table);
   const raw = new Float64Array(vm.length);

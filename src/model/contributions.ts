@@ -69,9 +69,8 @@ function unwoundPathSum(p: PathBuffer, o: number, depth: number, index: number):
 }
 
 function goesTo(forest: Forest, n: number, row: ArrayLike<number>): number {
-  const c = forest.child[n];
   const v = row[forest.feature[n]];
-  return v < forest.value[n] ? c : !Number.isNaN(v) ? c + 1 : c + forest.missRight[n];
+  return forest.child[n] + (v < forest.threshold[n] ? 0 : Number.isNaN(v) ? forest.missRight[n] : 1);
 }
 
 function recurse(
@@ -96,7 +95,7 @@ function recurse(
   }
   extendPath(p, o, depth, parentZero, parentOne, parentFeature);
   const c = forest.child[node];
-  if (c === -1) {
+  if (c === node) {
     const leaf = forest.value[node];
     for (let i = 1; i <= depth; i++) {
       const w = unwoundPathSum(p, o, depth, i);
@@ -147,7 +146,7 @@ export function saabas(forest: Forest, row: ArrayLike<number>, out?: Float64Arra
   for (let t = 0; t < forest.roots.length; t++) {
     let n = forest.roots[t];
     phi[F] += forest.mean[n];
-    while (forest.child[n] !== -1) {
+    while (forest.child[n] !== n) {
       const next = goesTo(forest, n, row);
       phi[forest.feature[n]] += forest.mean[next] - forest.mean[n];
       n = next;

@@ -7,10 +7,12 @@ import { nodeMeanValues, type Tree } from "./tree.js";
 const BLOCK = 64;
 
 export class Forest {
-  /** first child (left) of node n; -1 for a leaf */
+  /** first child (left) of node n; a leaf points to itself, so walking past a leaf stays on it */
   readonly child: Int32Array;
   readonly feature: Int32Array;
-  /** split threshold, or the leaf value for leaves */
+  /** split threshold; +Infinity on leaves (with missRight 0 every row "goes left" = stays) */
+  readonly threshold: Float32Array;
+  /** leaf value (0 on internal nodes) */
   readonly value: Float32Array;
   /** 1 when a missing value goes right */
   readonly missRight: Uint8Array;
@@ -18,6 +20,8 @@ export class Forest {
   /** cover-weighted mean of leaf values below each node */
   readonly mean: Float64Array;
   readonly roots: Int32Array;
+  /** depth of each tree: walking exactly this many steps reaches a leaf from the root */
+  readonly depths: Int32Array;
   readonly maxDepth: number;
 
   constructor(
@@ -28,13 +32,15 @@ export class Forest {
   ) {
     let total = 0;
     for (const t of trees) total += t.left.length;
-    this.child = new Int32Array(total);
-    this.feature = new Int32Array(total);
-    this.value = new Float32Array(total);
-    this.missRight = new Uint8Array(total);
-    this.cover = new Float64Array(total);
-    this.mean = new Float64Array(total);
+    const child = new Int32Array(total);
+    const feature = new Int32Array(total);
+    const threshold = new Float32Array(total);
+    const value = new Float32Array(total);
+    const missRight = new Uint8Array(total);
+    const cover = new Float64Array(total);
+    const mean = new Float64Array(total);
     this.roots = new Int32Array(trees.length);
+    this.depths = new Int32Array(trees.length);
     let next = 0;
     let maxDepth = 0;
     for (let ti = 0; ti < trees.length; ti++) {
@@ -44,74 +50,87 @@ export class Forest {
       const root = next++;
       this.roots[ti] = root;
       const queue: [number, number, number][] = [[0, root, 0]];
+      let depth = 0;
       for (let q = 0; q < queue.length; q++) {
-        const [src, dst, depth] = queue[q];
-        if (depth > maxDepth) maxDepth = depth;
-        this.cover[dst] = t.cover[src];
-        this.mean[dst] = means[src];
+        const [src, dst, d] = queue[q];
+        if (d > depth) depth = d;
+        cover[dst] = t.cover[src];
+        mean[dst] = means[src];
         if (t.left[src] === -1) {
-          this.child[dst] = -1;
-          this.value[dst] = t.threshold[src];
+          child[dst] = dst;
+          threshold[dst] = Number.POSITIVE_INFINITY;
+          value[dst] = t.threshold[src];
           continue;
         }
         const l = next;
         next += 2;
-        this.child[dst] = l;
-        this.feature[dst] = t.feature[src];
-        this.value[dst] = t.threshold[src];
-        this.missRight[dst] = t.defaultLeft[src] ? 0 : 1;
-        queue.push([t.left[src], l, depth + 1], [t.right[src], l + 1, depth + 1]);
+        child[dst] = l;
+        feature[dst] = t.feature[src];
+        threshold[dst] = t.threshold[src];
+        missRight[dst] = t.defaultLeft[src] ? 0 : 1;
+        queue.push([t.left[src], l, d + 1], [t.right[src], l + 1, d + 1]);
       }
+      this.depths[ti] = depth;
+      if (depth > maxDepth) maxDepth = depth;
     }
     this.maxDepth = maxDepth;
-    if (next !== total) {
-      // unreachable nodes (deleted in an imported model) are dropped; shrink views accordingly
-      this.child = this.child.subarray(0, next);
-      this.feature = this.feature.subarray(0, next);
-      this.value = this.value.subarray(0, next);
-      this.missRight = this.missRight.subarray(0, next);
-      this.cover = this.cover.subarray(0, next);
-      this.mean = this.mean.subarray(0, next);
-    }
+    // unreachable nodes (deleted in an imported model) are dropped
+    this.child = child.subarray(0, next);
+    this.feature = feature.subarray(0, next);
+    this.threshold = threshold.subarray(0, next);
+    this.value = value.subarray(0, next);
+    this.missRight = missRight.subarray(0, next);
+    this.cover = cover.subarray(0, next);
+    this.mean = mean.subarray(0, next);
   }
 
   get nTrees(): number {
     return this.roots.length;
   }
 
+  isLeaf(n: number): boolean {
+    return this.child[n] === n;
+  }
+
   /** Margin of one row in schema order (NaN = missing). */
   marginRow(row: ArrayLike<number>): number {
     const child = this.child;
     const feature = this.feature;
+    const threshold = this.threshold;
     const value = this.value;
     const missRight = this.missRight;
     const roots = this.roots;
+    const depths = this.depths;
     let acc = Math.fround(this.baseMargin);
     for (let t = 0; t < roots.length; t++) {
       let n = roots[t];
-      let c = child[n];
-      while (c !== -1) {
+      for (let d = depths[t]; d > 0; d--) {
         const v = row[feature[n]];
-        n = v < value[n] ? c : !Number.isNaN(v) ? c + 1 : c + missRight[n];
-        c = child[n];
+        n = child[n] + (v < threshold[n] ? 0 : Number.isNaN(v) ? missRight[n] : 1);
       }
       acc = Math.fround(acc + value[n]);
     }
     return acc;
   }
 
-  /** Margins of every row of a column-major table, in blocks of rows so one tree's nodes stay in cache. */
+  /**
+   * Margins of every row of a column-major table. Rows go in blocks, transposed to row-major; each tree advances
+   * the whole block one level at a time, so the rows' walks are independent and the CPU overlaps them.
+   */
   marginTable(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
     const F = this.nFeatures;
     const n = table.n;
     const cols = table.columns;
     const block = new Float32Array(BLOCK * F);
     const acc = new Float32Array(BLOCK);
+    const pos = new Int32Array(BLOCK);
     const child = this.child;
     const feature = this.feature;
+    const threshold = this.threshold;
     const value = this.value;
     const missRight = this.missRight;
     const roots = this.roots;
+    const depths = this.depths;
     const base = Math.fround(this.baseMargin);
     for (let start = 0; start < n; start += BLOCK) {
       const len = Math.min(BLOCK, n - start);
@@ -121,18 +140,15 @@ export class Forest {
       }
       acc.fill(base);
       for (let t = 0; t < roots.length; t++) {
-        const root = roots[t];
-        for (let i = 0; i < len; i++) {
-          const off = i * F;
-          let n2 = root;
-          let c = child[n2];
-          while (c !== -1) {
-            const v = block[off + feature[n2]];
-            n2 = v < value[n2] ? c : !Number.isNaN(v) ? c + 1 : c + missRight[n2];
-            c = child[n2];
+        pos.fill(roots[t]);
+        for (let d = depths[t]; d > 0; d--) {
+          for (let i = 0; i < len; i++) {
+            const nd = pos[i];
+            const v = block[i * F + feature[nd]];
+            pos[i] = child[nd] + (v < threshold[nd] ? 0 : Number.isNaN(v) ? missRight[nd] : 1);
           }
-          acc[i] += value[n2]; // Float32Array store rounds like XGBoost's float accumulator
         }
+        for (let i = 0; i < len; i++) acc[i] += value[pos[i]]; // Float32Array store rounds like XGBoost's float sum
       }
       for (let i = 0; i < len; i++) out[start + i] = acc[i];
     }
