@@ -7,6 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import type { FeatureTable } from "../features/schema.js";
+import { DEFAULT_PARAMS, toXGBoostJSON, trainModel } from "../model/index.js";
 import { writeMlflowModelDir } from "./mlflow-model-dir.js";
 import { runsUri } from "./model-uri.js";
 import { openMlflowTracking } from "./open.js";
@@ -116,5 +118,73 @@ print(json.dumps({"version": mv.version, "aliases": list(mv.aliases), "run_id": 
     });
     expect(out.status).toBe("FINISHED");
     expect(out.run_name).toBe("train-interop");
+  });
+
+  it("loads our own learner's trees (src/model toXGBoostJSON) with mlflow.xgboost and predicts the same", async () => {
+    const uri = process.env.RODENT_TEST_MLFLOW_URI;
+    if (!uri) throw new Error("RODENT_TEST_MLFLOW_URI is unset: run without RODENT_TEST_NO_SERVERS");
+    const schema = {
+      version: "test-1",
+      features: ["sightings_30d", "prior_rodent", "days_since"].map((name) => ({
+        name,
+        kind: "numeric" as const,
+        description: name,
+      })),
+    };
+    // Deterministic small data (LCG), with missing values in one column.
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const table = (n: number): { table: FeatureTable; label: Uint8Array } => {
+      const cols = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      const label = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        cols[0][i] = Math.floor(rnd() * 10);
+        cols[1][i] = rnd() < 0.3 ? 1 : 0;
+        cols[2][i] = rnd() < 0.1 ? Number.NaN : rnd() * 365;
+        label[i] = cols[0][i] / 10 + 0.4 * cols[1][i] + 0.2 * rnd() > 0.7 ? 1 : 0;
+      }
+      return { table: { schema, n, columns: cols }, label };
+    };
+    const model = await trainModel({
+      train: table(600),
+      valid: table(200),
+      params: { ...DEFAULT_PARAMS, n_estimators: 12, max_depth: 3, nthread: 1, early_stopping_rounds: 50 },
+    });
+    const query = table(6).table;
+    const margin = model.predictMargin(query);
+    const expected = Array.from(margin, (m) => 1 / (1 + Math.exp(-m)));
+
+    const { tracker, registry } = openMlflowTracking({ uri });
+    const name = `rodent-risk-${randomUUID().slice(0, 8)}`;
+    const run = await tracker.createRun({ experimentId: await tracker.getOrCreateExperiment(`${name}-exp`) });
+    const modelDir = path.join(tmp, "own-model");
+    await writeMlflowModelDir(modelDir, toXGBoostJSON(model), model.toJSON(), { runId: run.runId });
+    await tracker.logArtifacts(run.runId, modelDir, "model");
+    await tracker.endRun(run.runId, "FINISHED");
+    await registry.createRegisteredModel(name);
+    const mv = await registry.createModelVersion({ name, source: runsUri(run.runId, "model"), runId: run.runId });
+    await registry.setAlias(name, "champion", mv.version);
+
+    const rows = Array.from({ length: query.n }, (_, i) =>
+      query.columns.map((c) => (Number.isNaN(c[i]) ? null : c[i])),
+    );
+    const out = await python(
+      `
+import json, numpy as np, xgboost as xgb, mlflow.xgboost
+m = mlflow.xgboost.load_model(${JSON.stringify(`models:/${name}@champion`)})
+Q = np.array(json.loads(${JSON.stringify(JSON.stringify(rows))}), dtype=np.float32)
+print(json.dumps({"pred": m.predict(xgb.DMatrix(Q, feature_names=m.feature_names)).tolist(), "names": m.feature_names,
+  "trees": m.num_boosted_rounds()}))
+`,
+      { MLFLOW_TRACKING_URI: uri },
+    );
+    expect(out.names).toEqual(schema.features.map((f) => f.name));
+    expect(out.trees).toBe(model.trees.length);
+    const pred = out.pred as number[];
+    expect(pred).toHaveLength(query.n);
+    for (const [i, p] of expected.entries()) expect(pred[i]).toBeCloseTo(p, 5);
   });
 });
