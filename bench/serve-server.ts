@@ -5,8 +5,9 @@ import { loadConfig } from "../src/config/index.js";
 import { createObjectStore } from "../src/data/index.js";
 import { FEATURE_SCHEMA } from "../src/features/index.js";
 import { buildApp } from "../src/serve/app.js";
+import { fixedCitySource } from "../src/serve/city-source.js";
 import { ModelHost } from "../src/serve/model-host.js";
-import { fixedCitySource, registryModelSource } from "../src/serve/sources.js";
+import { registryModelSource } from "../src/serve/model-source.js";
 import { syntheticServingSet } from "../src/serve/test-fixtures.js";
 import { createLogger } from "../src/util/log.js";
 

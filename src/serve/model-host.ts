@@ -2,8 +2,9 @@ import type { FeatureSchema, FeatureTable } from "../features/schema.js";
 import type { Model } from "../model/index.js";
 import type { Logger } from "../util/log.js";
 import { isCanary } from "./canary.js";
+import type { CitySource } from "./city-source.js";
+import type { ModelRef, ModelSelector, ModelSource } from "./model-source.js";
 import { prepareServedModel, type Role, type ServedModel, type ServingCity, servingCity } from "./served-model.js";
-import type { CitySource, ModelRef, ModelSelector, ModelSource } from "./sources.js";
 
 /**
  * Everything a request needs, swapped as one object. A handler reads `host.state` once and uses only

@@ -56,7 +56,10 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: the test reads loose JSON documents
+type Json = any;
 const get = (p: string) => fetch(`${base}${p}`);
+const json = async (r: Response | Promise<Response>): Promise<Json> => (await r).json();
 const post = (p: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${base}${p}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
 
@@ -65,28 +68,28 @@ describe("rodent serve on a pipeline-trained model", () => {
     expect(started).toMatchObject({ ready: true, champion: "1", docs: `${base}/docs` });
     expect(String(started.sample)).toMatch(/^curl -s '.+\/v1\/restaurants\/\w+\/risk'$/);
     expect((await get("/health/live")).status).toBe(200);
-    expect(await (await get("/health/ready")).json()).toMatchObject({ status: "ready", champion: "1" });
+    expect(await json(get("/health/ready"))).toMatchObject({ status: "ready", champion: "1" });
   });
 
   it("answers every endpoint", async () => {
-    const rank = await (await get("/v1/rankings?k=10")).json();
+    const rank = await json(get("/v1/rankings?k=10"));
     expect(rank.items.length).toBe(10);
     expect(rank.model.version).toBe("1");
     const camis = rank.items[0].restaurant.camis;
     const risk = await get(`/v1/restaurants/${camis}/risk`);
     expect(risk.headers.get("x-model-version")).toBe("1");
-    const r = await risk.json();
+    const r: Json = await risk.json();
     expect(r.probability).toBe(rank.items[0].probability);
     expect(r.rank).toBe(1);
     expect(r.reasons.length).toBeGreaterThan(0);
-    const model = await (await get("/v1/model")).json();
+    const model = await json(get("/v1/model"));
     expect(model.champion.tags["rodent.snapshot_id"]).toBe(model.serving.snapshot);
     const names: string[] = model.feature_schema.features.map((f: { name: string }) => f.name);
     const row = Object.fromEntries(names.map((n) => [n, null]));
     const pred = await post("/v1/predict", JSON.stringify({ rows: [row, row] }));
     expect(pred.status).toBe(200);
-    expect((await pred.json()).predictions.length).toBe(2);
-    const byBorough = await (await get("/v1/rankings?k=3&borough=brooklyn")).json();
+    expect((await json(pred)).predictions.length).toBe(2);
+    const byBorough = await json(get("/v1/rankings?k=3&borough=brooklyn"));
     expect(byBorough.items.every((i: { restaurant: { borough: string } }) => i.restaurant.borough === "Brooklyn")).toBe(
       true,
     );
@@ -98,11 +101,11 @@ describe("rodent serve on a pipeline-trained model", () => {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}` },
     });
-    expect((await reload.json()).champion).toEqual({ status: "unchanged", version: "1" });
+    expect((await json(reload)).champion).toEqual({ status: "unchanged", version: "1" });
   });
 
   it("answers bad input with 4xx and the field, never 5xx", async () => {
-    const model = await (await get("/v1/model")).json();
+    const model = await json(get("/v1/model"));
     const names: string[] = model.feature_schema.features.map((f: { name: string }) => f.name);
     const row = Object.fromEntries(names.map((n) => [n, 1]));
     const cases: [Promise<Response>, number, string][] = [
@@ -117,12 +120,12 @@ describe("rodent serve on a pipeline-trained model", () => {
     ];
     for (const [req, status, field] of cases) {
       const r = await req;
-      expect([r.status, (await r.json()).field]).toEqual([status, field]);
+      expect([r.status, (await json(r)).field]).toEqual([status, field]);
     }
   });
 
   it("drains in-flight requests on SIGTERM, then exits 0", async () => {
-    const model = await (await get("/v1/model")).json();
+    const model = await json(get("/v1/model"));
     const names: string[] = model.feature_schema.features.map((f: { name: string }) => f.name);
     const body = JSON.stringify({ rows: Array(1000).fill(Object.fromEntries(names.map((n) => [n, 2]))) });
     const inflight = Array.from({ length: 20 }, () => post("/v1/predict", body).then((r) => r.status));

@@ -3,8 +3,8 @@ import { RodentError } from "../errors.js";
 import type { ServingSet } from "../features/index.js";
 import type { FeatureTable } from "../features/schema.js";
 import type { Model } from "../model/index.js";
+import type { ModelRef } from "./model-source.js";
 import { type Reason, topReasons } from "./reasons.js";
-import type { ModelRef } from "./sources.js";
 
 export type Role = "champion" | "canary";
 

@@ -4,7 +4,8 @@ import { FEATURE_SCHEMA } from "../features/index.js";
 import type { Logger } from "../util/log.js";
 import { buildApp } from "./app.js";
 import { ModelHost } from "./model-host.js";
-import { parseServeUri, sourcesFromConfig } from "./sources.js";
+import { parseServeUri } from "./model-source.js";
+import { sourcesFromConfig } from "./sources.js";
 
 export interface RunningServer {
   app: FastifyInstance;

@@ -10,8 +10,9 @@ import type { Model } from "../model/index.js";
 import { openTracking, type Tracking } from "../tracking/index.js";
 import { silentLogger } from "../util/log.js";
 import { type AppOptions, buildApp } from "./app.js";
+import { fixedCitySource } from "./city-source.js";
 import { ModelHost } from "./model-host.js";
-import { fixedCitySource, registryModelSource } from "./sources.js";
+import { registryModelSource } from "./model-source.js";
 import { registerArtifact, syntheticServingSet, trainTinyModel } from "./test-fixtures.js";
 
 export interface TestService {
