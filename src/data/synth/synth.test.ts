@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.js";
 import { isRodentError } from "../../errors.js";
 import { silentLogger } from "../../util/log.js";
+import { ingest, LocalObjectStore } from "../index.js";
 import { isoToDay } from "./dates.js";
 import { DEFAULT_SYNTH, type SynthOptions, type SynthSummary, writeSyntheticCity } from "./index.js";
 
@@ -162,6 +163,24 @@ describe("synthetic NYC: DOHMH rules, base rate and seasons", () => {
     ({ dir, s } = await city("rules", { seed: 3, from: "2018-01-01", to: "2019-12-31", scale: 0.05 }));
     rows = readCsv(path.join(dir, "inspections/inspections.csv.gz"));
     insp = inspections(rows.filter((r) => r["INSPECTION DATE"] !== "01/01/1900"));
+  });
+
+  it("ingests through the file source with zero quarantined rows", async () => {
+    const home = path.join(root, "home");
+    const config = loadConfig({ ...process.env, RODENT_HOME: home });
+    const r = await ingest({
+      store: new LocalObjectStore(path.join(home, "store")),
+      config,
+      source: `dir:${dir}`,
+      log: silentLogger,
+    });
+    expect(r.quality.totals.quarantined).toBe(0);
+    expect(r.datasets.inspections?.rows).toBe(s.counts.inspectionRows);
+    expect(r.datasets.rat_sightings?.rows).toBe(s.counts.ratSightings);
+    expect(r.datasets.weather?.rows).toBe(s.counts.weatherDays);
+    expect(r.datasets.truth?.rows).toBe(s.counts.inspections);
+    for (const d of ["inspections", "rat_sightings", "weather", "truth"] as const)
+      expect(r.datasets[d]?.quarantined).toBe(0);
   });
 
   it("keys are unique: never the same violation twice in one inspection", () => {
