@@ -2,7 +2,7 @@
 // (dist/cli/main.js, built here when older than src/): the subcommand path must exist, every flag must be one the
 // subcommand declares (with a value when it takes one), and the number of positional arguments must fit its usage.
 // `--help` output is the source of truth because it is what commander itself parses against.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -240,16 +240,24 @@ function check(cmd: StepCommand): string[] {
 // ---- tests ----------------------------------------------------------------------------------------------------
 
 describe("workflow step commands against the real CLI", () => {
-  beforeAll(() => {
+  // Async: a blocking build would starve the vitest worker's RPC for the minute tsc takes on a busy machine.
+  beforeAll(async () => {
     const built = existsSync(MAIN) ? statSync(MAIN).mtimeMs : 0;
-    if (built < newestSource(path.join(REPO, "src"))) {
-      const r = spawnSync("flock", ["/tmp/rodent-build.lock", "npm", "run", "build", "--silent"], {
-        cwd: REPO,
-        encoding: "utf8",
+    if (built >= newestSource(path.join(REPO, "src"))) return;
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const p = spawn("flock", ["/tmp/rodent-build.lock", "npm", "run", "build", "--silent"], { cwd: REPO });
+      let output = "";
+      p.stdout.on("data", (d) => {
+        output += d;
       });
-      if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-    }
-  }, 300_000);
+      p.stderr.on("data", (d) => {
+        output += d;
+      });
+      p.on("error", reject);
+      p.on("close", (c) => resolve({ code: c, output }));
+    });
+    if (code !== 0) throw new Error(`npm run build failed (dist/ is older than src/):\n${output}`);
+  }, 600_000);
 
   it("the shell splitter finds words, drops redirections and expands optional flags", () => {
     const cmds = shellCommands(
@@ -287,6 +295,22 @@ describe("workflow step commands against the real CLI", () => {
     expect(c("ingest", "--source")).toMatch(/--source needs a value/);
     expect(c("promote", "--to", "canary", "--json")).toMatch(/needs 1 argument/);
     expect(c("features", "snap-1", "--json")).toMatch(/takes at most 0 argument/);
+  });
+
+  it("every step script is valid POSIX sh (sh -n, placeholders filled in)", () => {
+    const dir = path.join(REPO, "deploy/argo");
+    let n = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml"))) {
+      for (const doc of readManifests(path.join(dir, f))) {
+        if (doc.kind !== "WorkflowTemplate" && doc.kind !== "CronWorkflow") continue;
+        for (const { where, script } of scriptsOf(doc)) {
+          const r = spawnSync("sh", ["-n"], { input: script.replace(/\{\{[^}]*\}\}/g, "x"), encoding: "utf8" });
+          expect(r.status, `${f}: ${where}: ${r.stderr}`).toBe(0);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(12);
   });
 
   for (const c of commands) {
