@@ -1,7 +1,12 @@
-import { openMlflowTracking } from "./open.js";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../config/index.js";
+import { LocalObjectStore } from "../data/object-store.js";
+import { openTracking } from "./open.js";
 import { runTrackingContract } from "./tracker.case.js";
 
-// Runs against the real MLflow server test/global-setup.ts starts (SQLite backend, --serve-artifacts).
+// Runs against the real MLflow server test/global-setup.ts starts (SQLite backend, --serve-artifacts), opened the
+// way the CLI opens it: from configuration (RODENT_TRACKING_URI).
 runTrackingContract({
   name: "MLflow server (REST)",
   make: async () => {
@@ -10,6 +15,12 @@ runTrackingContract({
       throw new Error(
         "RODENT_TEST_MLFLOW_URI is unset: run without RODENT_TEST_NO_SERVERS so global setup starts MLflow",
       );
-    return openMlflowTracking({ uri });
+    const home = path.join(os.tmpdir(), "rodent-mlflow-contract-unused");
+    const t = await openTracking(
+      loadConfig({ RODENT_TRACKING_URI: `${uri}/`, RODENT_HOME: home }),
+      new LocalObjectStore(path.join(home, "store")),
+    );
+    if (t.kind !== "mlflow") throw new Error(`RODENT_TRACKING_URI=${uri} opened the ${t.kind} backend`);
+    return t;
   },
 });

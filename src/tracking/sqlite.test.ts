@@ -5,10 +5,11 @@ import path from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config/index.js";
 import { LocalObjectStore, type ObjectStore } from "../data/object-store.js";
 import { S3ObjectStore } from "../data/s3-store.js";
 import { isRodentError } from "../errors.js";
-import { openEmbeddedTracking } from "./open.js";
+import { openEmbeddedTracking, openTracking } from "./open.js";
 import { runTrackingContract } from "./tracker.case.js";
 
 const dirs: string[] = [];
@@ -22,9 +23,17 @@ async function embedded(store: (dir: string) => Promise<ObjectStore>) {
   return openEmbeddedTracking(path.join(dir, "registry.sqlite"), await store(dir));
 }
 
+// Opened the way the CLI opens it: from configuration (RODENT_TRACKING_URI unset = embedded under RODENT_HOME).
 runTrackingContract({
   name: "embedded (SQLite + local object store)",
-  make: () => embedded(async (dir) => new LocalObjectStore(path.join(dir, "store"))),
+  make: async () => {
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), "rodent-tracking-"));
+    dirs.push(home);
+    const config = loadConfig({ RODENT_HOME: home });
+    const t = await openTracking(config, new LocalObjectStore(path.join(home, "store")));
+    if (t.kind !== "embedded" || config.tracking.kind !== "embedded") throw new Error("expected the embedded backend");
+    return t;
+  },
 });
 
 // Artifacts in S3 (the moto server global setup starts), metadata still in SQLite.
