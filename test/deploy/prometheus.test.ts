@@ -92,4 +92,22 @@ describe("prometheus alert rules", () => {
     writeFileSync(file, stringify({ groups: [{ name: "analysis", rules }] }));
     expect(runOk(tool("promtool"), ["check", "rules", file])).toMatch(/SUCCESS: \d+ rules found/);
   });
+
+  it("the Grafana dashboard's queries parse as PromQL, use our metrics, and ship unchanged in the chart", () => {
+    const file = path.join(CHART, "files/grafana-dashboard.json");
+    const dash = JSON.parse(readFileSync(file, "utf8"));
+    const exprs = (dash.panels as Manifest[]).flatMap((p) => (p.targets as Manifest[]).map((t) => t.expr as string));
+    expect(exprs.length).toBeGreaterThanOrEqual(10);
+    const rules = exprs.map((e, i) => {
+      const expr = e.replaceAll("$namespace", "rodent-production");
+      for (const n of metricNames(expr)) expect(known(n), n).toBe(true);
+      return { record: `rodent:dashboard_${i}`, expr };
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rodent-dashboard-"));
+    writeFileSync(path.join(dir, "d.yaml"), stringify({ groups: [{ name: "dashboard", rules }] }));
+    expect(runOk(tool("promtool"), ["check", "rules", path.join(dir, "d.yaml")])).toMatch(/SUCCESS/);
+    const docs = parseManifests(helmTemplate(["values-production.yaml"], "rodent-production"));
+    const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.labels?.grafana_dashboard === "1");
+    expect(JSON.parse(cm!.data["rodent-risk.json"])).toEqual(dash);
+  });
 });
