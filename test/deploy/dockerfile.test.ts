@@ -18,6 +18,11 @@ const stages = instructions.reduce<string[][]>((acc, l) => {
   acc.at(-1)?.push(l);
   return acc;
 }, []);
+const stage = (name: string): string[] => {
+  const st = stages.find((x) => new RegExp(` AS ${name}$`).test(x[0]!));
+  if (!st) throw new Error(`no stage ${name}`);
+  return st;
+};
 
 describe("Dockerfile", () => {
   it("passes hadolint", () => {
@@ -33,14 +38,18 @@ describe("Dockerfile", () => {
   });
 
   it("is multi-stage on Node 20 slim with a pinned base", () => {
-    expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/ARG NODE_IMAGE=node:20\.\d+-[a-z]+-slim\b/);
-    for (const s of stages) expect(s[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS \w+$/);
+    expect(stage("build")[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/);
+    expect(stage("runtime")[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/);
+    expect(stages.at(-1)).toBe(stage("runtime"));
+    // The only other stage is the (empty by default) reference-data context.
+    expect(stages.map((x) => x[0]!.replace(/^FROM (\S+) AS /, ""))).toEqual(["data", "build", "runtime"]);
+    expect(stage("data")[0]).toBe("FROM scratch AS data");
   });
 
   it("runtime stage: production dependencies only, non-root, writes only under RODENT_HOME and /tmp", () => {
-    const build = stages[0]!.join("\n");
-    const runtime = stages.at(-1)!.join("\n");
+    const build = stage("build").join("\n");
+    const runtime = stage("runtime").join("\n");
     expect(build).toMatch(/npm ci/);
     expect(build).toMatch(/npm prune --omit=dev/);
     expect(runtime).not.toMatch(/npm (ci|install)/);
@@ -56,6 +65,8 @@ describe("Dockerfile", () => {
     expect(runtime).toMatch(/CMD \["serve"\]/);
     expect(runtime).toMatch(/EXPOSE 8080/);
     expect(runtime).toMatch(/RODENT_HOST=0\.0\.0\.0/);
+    expect(runtime).toMatch(/RODENT_DATA_DIR=\/app\/reference/);
+    expect(runtime).toMatch(/COPY --from=data .*\.\/reference\//);
   });
 
   it("carries the OCI labels", () => {
@@ -71,7 +82,7 @@ describe("Dockerfile", () => {
       expect(ignore).toContain(`!${keep}`);
     }
     // Every file the Dockerfile copies from the context is let through.
-    const copied = stages[0]!
+    const copied = stage("build")
       .filter((l) => /^COPY (?!--from)/.test(l))
       .flatMap((l) =>
         l
