@@ -4,6 +4,7 @@ Serves the same model (our trees exported to XGBoost JSON, plus the same isotoni
 np.interp, which interpolates and clamps exactly like ours) over the same serving feature table, with the same
 three endpoints and the same validation rules (every feature required, null = missing, no extra fields, at
 most 1000 rows). It is written the way such a service usually is: pydantic models, one worker.
+Reasons use XGBoost's approx_contribs (Saabas), as ours do, and are cached per restaurant, as ours are.
 
 Run: python serve_ref.py DIR PORT   (DIR holds model.json, calibration.json, table.json from bench/serve.ts)
 """
@@ -58,7 +59,7 @@ def band(t: float) -> str:
 
 @lru_cache(maxsize=None)
 def reasons(i: int) -> list[dict]:
-    contrib = booster.predict(xgb.DMatrix(X[i : i + 1], feature_names=NAMES), pred_contribs=True)[0]
+    contrib = booster.predict(xgb.DMatrix(X[i : i + 1], feature_names=NAMES), pred_contribs=True, approx_contribs=True)[0]
     out = []
     for j in np.argsort(-contrib[:-1]):
         if contrib[j] <= 0 or len(out) == 3:

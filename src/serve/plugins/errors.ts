@@ -72,8 +72,19 @@ function describeValidation(err: FastifyError, req: FastifyRequest) {
   } else if (issue.keyword === "maxItems" && issue.instancePath === "/rows") {
     status = 413;
     message = `${field}: at most ${issue.params.limit} rows per request`;
-  } else if (issue.keyword === "type" || issue.keyword === "anyOf" || issue.keyword === "const") {
-    message = `${field} must be ${issue.keyword === "type" ? issue.params.type : "one of the allowed values"}; got ${describeValue(req, part, issue.instancePath)}`;
+  } else if (
+    issue.keyword === "type" ||
+    issue.keyword === "anyOf" ||
+    issue.keyword === "const" ||
+    issue.keyword === "enum"
+  ) {
+    const want =
+      issue.keyword === "type"
+        ? String(issue.params.type).replace(",", " or ")
+        : issue.keyword === "enum"
+          ? `one of ${JSON.stringify(issue.params.allowedValues)}`
+          : "one of the allowed values";
+    message = `${field} must be ${want}; got ${describeValue(req, part, issue.instancePath)}`;
   } else if (issue.keyword === "maximum" || issue.keyword === "minimum") {
     message = `${field} ${issue.message} (numbers must be finite and fit a 32-bit float)`;
   }
