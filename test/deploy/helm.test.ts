@@ -93,6 +93,10 @@ describe("helm chart", () => {
     expect(dep!.spec.replicas).toBe(1);
     expect(podSpec(dep!).containers[0].readinessProbe.httpGet.path).toBe("/health/ready");
     expect(findKind(docs, "ConfigMap")[0]!.data.RODENT_MODEL_URI).toMatch(/^models:\/rodent-risk(@champion|\/\d+)$/);
+    // The promote workflow (namespace rodent-pipeline) checks staging's /v1/model; Prometheus scrapes /metrics.
+    const from = findKind(docs, "NetworkPolicy")[0]!.spec.ingress[0].from as Manifest[];
+    const namespaces = from.map((f) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]);
+    expect(namespaces).toEqual(expect.arrayContaining(["rodent-pipeline", "monitoring"]));
   });
 
   it("refuses to render without a model URI", () => {
