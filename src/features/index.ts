@@ -1,0 +1,14 @@
+// Public face of the features stage: point-in-time feature rows for training (one per past inspection) and
+// serving (one per active restaurant as of a date), built by the same code from one snapshot's records.
+
+export { dayNumber, isoOfDay } from "./day-number.js";
+export { describeFeature, FEATURE_SCHEMA } from "./feature-schema.js";
+export { INSPECTION_CATEGORIES, inspectionCategory } from "./labels.js";
+export { loadCity } from "./load-city.js";
+export type { CityData, PreparedCity } from "./prepared-city.js";
+export { prepareCity } from "./prepared-city.js";
+export type { FeatureKind, FeatureSchema, FeatureSpec, FeatureTable } from "./schema.js";
+export type { ServingSet, ServingSetOptions } from "./serving-set.js";
+export { buildServingSet } from "./serving-set.js";
+export type { TrainingSet, TrainingSetOptions } from "./training-set.js";
+export { buildTrainingSet } from "./training-set.js";
