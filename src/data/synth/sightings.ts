@@ -142,9 +142,13 @@ function formatRow(rng: Rng, c: Candidate, d: number, sec: number, recordDay: nu
   const bbl = `${c.boro + 1}${String(rng.int(1, 16000)).padStart(5, "0")}${String(rng.int(1, 200)).padStart(4, "0")}`;
   const u = rng.next();
   const channel = u < 0.53 ? "PHONE" : u < 0.81 ? "MOBILE" : "ONLINE";
-  const latS = c.lat.toFixed(9);
-  const lonS = c.lon.toFixed(9);
-  const cb = c.cb || `Unspecified ${boroU}`;
+  // As in the real export, a few reports (intersections, parks) were never geocoded; some have no borough either.
+  const g = rng.next();
+  const geocoded = g >= 0.007;
+  const latS = geocoded ? c.lat.toFixed(9) : "";
+  const lonS = geocoded ? c.lon.toFixed(9) : "";
+  const boroOut = g < 0.0025 ? "Unspecified" : boroU;
+  const cb = g < 0.0025 ? "0 Unspecified" : c.cb || `Unspecified ${boroU}`;
   return [
     created,
     closedAt,
@@ -169,13 +173,13 @@ function formatRow(rng: Rng, c: Candidate, d: number, sec: number, recordDay: nu
     csvField(RESOLUTION),
     closedAt,
     cb,
-    bbl,
-    boroU,
-    String(x),
-    String(y),
+    geocoded ? bbl : "",
+    boroOut,
+    geocoded ? String(x) : "",
+    geocoded ? String(y) : "",
     channel,
     "Unspecified",
-    boroU,
+    boroOut,
     "",
     "",
     "",
@@ -185,7 +189,7 @@ function formatRow(rng: Rng, c: Candidate, d: number, sec: number, recordDay: nu
     "",
     latS,
     lonS,
-    `"(${latS}, ${lonS})"`,
+    geocoded ? `"(${latS}, ${lonS})"` : "",
   ].join(",");
 }
 

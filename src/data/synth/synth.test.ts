@@ -118,8 +118,11 @@ describe("synthetic NYC: determinism and formats", () => {
       expect(r["Created Date"]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} (AM|PM)$/);
       expect(r["Complaint Type"]).toBe("Rodent");
       expect(r.Descriptor).toBe("Rat Sighting");
-      expect(["MANHATTAN", "BRONX", "BROOKLYN", "QUEENS", "STATEN ISLAND"]).toContain(r.Borough);
+      expect(["MANHATTAN", "BRONX", "BROOKLYN", "QUEENS", "STATEN ISLAND", "Unspecified"]).toContain(r.Borough);
     }
+    const located = s.filter((r) => r.Latitude !== "").length / s.length;
+    expect(located).toBeGreaterThan(0.98);
+    expect(located).toBeLessThan(1);
   });
 
   it("copies the real Central Park weather for days it covers", () => {
