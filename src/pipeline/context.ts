@@ -1,0 +1,44 @@
+import type { Config } from "../config/index.js";
+import { createObjectStore } from "../data/index.js";
+import type { ObjectStore } from "../data/object-store.js";
+import { openTracking, type Registry, type Tracker } from "../tracking/index.js";
+import type { Logger } from "../util/log.js";
+import { codeVersion } from "./code-version.js";
+import { StepCache } from "./step-cache.js";
+
+/** What every step gets: where data and models live, the step cache, the code version, and --force. */
+export interface PipelineContext {
+  config: Config;
+  log: Logger;
+  store: ObjectStore;
+  tracker: Tracker;
+  registry: Registry;
+  cache: StepCache;
+  code: { version: string; gitCommit: string | null };
+  force: boolean;
+}
+
+export interface OpenPipelineContext extends PipelineContext {
+  close(): Promise<void>;
+}
+
+/** Open the object store and tracking for a set of steps; close() when done. */
+export async function openPipelineContext(
+  config: Config,
+  log: Logger,
+  opts: { force?: boolean } = {},
+): Promise<OpenPipelineContext> {
+  const store = createObjectStore(config);
+  const tracking = await openTracking(config, store);
+  return {
+    config,
+    log,
+    store,
+    tracker: tracking.tracker,
+    registry: tracking.registry,
+    cache: new StepCache(store),
+    code: codeVersion(),
+    force: Boolean(opts.force),
+    close: () => tracking.close(),
+  };
+}
