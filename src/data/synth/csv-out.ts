@@ -1,4 +1,4 @@
-// Streaming gzip CSV writer: rows are batched into ~256 KB strings, compressed on libuv's thread pool (so
+// Streaming gzip CSV writer: rows are encoded into 1 MB buffers, compressed on libuv's thread pool (so
 // compression overlaps generation), and hashed as written. Fixed gzip level and Node's zero mtime make the bytes
 // depend only on the rows.
 import { createHash } from "node:crypto";
@@ -8,7 +8,7 @@ import path from "node:path";
 import { constants, createGzip } from "node:zlib";
 
 export const GZIP_LEVEL = 1;
-const BATCH_CHARS = 1 << 18;
+const BATCH_BYTES = 1 << 20;
 
 export interface WrittenFile {
   /** Path relative to the output folder, with forward slashes. */
@@ -29,8 +29,10 @@ export class GzCsvWriter {
   private readonly gzip;
   private readonly out;
   private readonly hash = createHash("sha256");
-  private buf: string[] = [];
-  private bufChars = 0;
+  // Lines are encoded straight into a 1 MB buffer (no string joins); a full buffer goes to gzip as is.
+  private buf = Buffer.allocUnsafe(BATCH_BYTES);
+  private off = 0;
+  private needDrain = false;
   private bytes = 0;
   rows = 0;
 
@@ -48,33 +50,41 @@ export class GzCsvWriter {
       this.bytes += chunk.length;
     });
     this.gzip.pipe(this.out);
-    this.buf.push(header, "\n");
-    this.bufChars = header.length + 1;
+    this.append(header);
+  }
+
+  private append(s: string): void {
+    // 3 bytes per UTF-16 unit is the UTF-8 worst case, so the line always fits after a hand-off.
+    if (this.off + 3 * s.length + 1 > this.buf.length) {
+      this.handOff();
+      if (3 * s.length + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length + 1);
+    }
+    this.off += this.buf.write(s, this.off, "utf8");
+    this.buf[this.off++] = 10;
+  }
+
+  private handOff(): void {
+    if (this.off === 0) return;
+    if (!this.gzip.write(this.buf.subarray(0, this.off))) this.needDrain = true;
+    this.buf = Buffer.allocUnsafe(BATCH_BYTES);
+    this.off = 0;
   }
 
   /** Add one already-formatted CSV line (without the newline). */
   line(s: string): void {
-    this.buf.push(s, "\n");
-    this.bufChars += s.length + 1;
+    this.append(s);
     this.rows++;
   }
 
-  /** Hand the batch to gzip when it is big enough; waits for gzip to drain (bounded memory). */
+  /** Wait until gzip has caught up (bounded memory); cheap when it has. */
   async maybeFlush(): Promise<void> {
-    if (this.bufChars < BATCH_CHARS) return;
-    await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.bufChars === 0) return;
-    const chunk = this.buf.join("");
-    this.buf = [];
-    this.bufChars = 0;
-    if (!this.gzip.write(chunk, "utf8")) await once(this.gzip, "drain");
+    if (!this.needDrain) return;
+    this.needDrain = false;
+    await once(this.gzip, "drain");
   }
 
   async close(): Promise<WrittenFile> {
-    await this.flush();
+    this.handOff();
     this.gzip.end();
     await once(this.out, "close");
     return { path: this.rel, rows: this.rows, bytes: this.bytes, sha256: this.hash.digest("hex") };

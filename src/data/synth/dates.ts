@@ -33,10 +33,18 @@ export function dayToIso(day: number): string {
   return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
+// Formatting dates is hot (every CSV row has one); a small cache by day number makes it a lookup.
+const US_CACHE = new Map<number, string>();
+
 /** DOHMH / 311 CSV export style: MM/DD/YYYY. */
 export function dayToUs(day: number): string {
-  const { y, m, d } = dayToYmd(day);
-  return `${pad2(m)}/${pad2(d)}/${y}`;
+  let s = US_CACHE.get(day);
+  if (s === undefined) {
+    const { y, m, d } = dayToYmd(day);
+    s = `${pad2(m)}/${pad2(d)}/${y}`;
+    if (US_CACHE.size < 100_000) US_CACHE.set(day, s);
+  }
+  return s;
 }
 
 /** 311 "Created Date" style: MM/DD/YYYY hh:mm:ss AM, from a day and seconds since midnight. */

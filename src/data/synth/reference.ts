@@ -193,7 +193,25 @@ export function loadReference(dataDir: string): Reference {
   const weather = new Map<number, WeatherDay>();
   let firstWeatherDay = Number.POSITIVE_INFINITY;
   let lastWeatherDay = Number.NEGATIVE_INFINITY;
-  for (const r of rows(readGz(path.join(nyc, "weather", "central_park_daily_1869-2022.csv.gz")))) {
+  // 56k plain numeric rows: a split is much faster than a CSV parser here.
+  const wText = readGz(path.join(nyc, "weather", "central_park_daily_1869-2022.csv.gz")).split(/\r?\n/);
+  const wHead = wText[0].split(",");
+  const wi = (n: string) => wHead.indexOf(n);
+  const [iDate, iPrcp, iSnow, iSnwd, iTmin, iTmax] = ["DATE", "PRCP", "SNOW", "SNWD", "TMIN", "TMAX"].map(wi);
+  if ([iDate, iPrcp, iTmin, iTmax].some((i) => i < 0)) {
+    throw new RodentError("RODENT_ERR_FILE_FORMAT", `weather file under ${nyc}: expected DATE,PRCP,TMIN,TMAX columns`);
+  }
+  for (let k = 1; k < wText.length; k++) {
+    if (!wText[k]) continue;
+    const c = wText[k].split(",");
+    const r = {
+      DATE: c[iDate],
+      PRCP: c[iPrcp],
+      SNOW: c[iSnow] ?? "",
+      SNWD: c[iSnwd] ?? "",
+      TMIN: c[iTmin],
+      TMAX: c[iTmax],
+    };
     const day = isoToDay(r.DATE ?? "");
     const tmax = Number(r.TMAX);
     const tmin = Number(r.TMIN);
