@@ -23,9 +23,9 @@ export class DatasetCollector<R> {
     readonly spec: DatasetSpec<R>,
     tmpDir: string,
     private readonly quarantine: QuarantineWriter,
-    opts: { spillChars?: number } = {},
+    opts: { spillBytes?: number } = {},
   ) {
-    this.spool = new KeySpool(tmpDir, spec.name, opts.spillChars);
+    this.spool = new KeySpool(tmpDir, spec.name, opts.spillBytes);
     this.nullCounts = spec.fields.map(() => 0);
     this.dateField = spec.dateField;
   }

@@ -37,8 +37,8 @@ export interface IngestOptions {
   synth?: Partial<SynthOptionsLike>;
   /** Socrata client knobs (page size, retry delays); tests shrink them. */
   socrata?: Partial<Omit<SocrataOptions, "log">>;
-  /** Buffered characters per dataset before a sorted run spills to disk. */
-  spillChars?: number;
+  /** Buffered bytes per dataset before a sorted run spills to disk (default 128 MB). */
+  spillBytes?: number;
   /** Test hook: runs after the data files are stored and before the manifest makes the snapshot visible. */
   beforeManifest?: (id: string) => Promise<void>;
 }
@@ -57,8 +57,8 @@ export interface ValidateResult {
 
 type AnyCollector = DatasetCollector<unknown>;
 
-function newCollector(d: DatasetName, tmp: string, q: QuarantineWriter, spillChars?: number): AnyCollector {
-  return new DatasetCollector(SPECS[d] as never, tmp, q, { spillChars }) as AnyCollector;
+function newCollector(d: DatasetName, tmp: string, q: QuarantineWriter, spillBytes?: number): AnyCollector {
+  return new DatasetCollector(SPECS[d] as never, tmp, q, { spillBytes }) as AnyCollector;
 }
 
 /** Read every file of an export folder into collectors (one per dataset present). */
@@ -67,7 +67,7 @@ async function collectDir(
   tmp: string,
   quarantine: QuarantineWriter,
   log: Logger,
-  spillChars?: number,
+  spillBytes?: number,
 ): Promise<Map<DatasetName, AnyCollector>> {
   const listing = await listDataDir(root);
   if (listing.ignored.length)
@@ -76,7 +76,7 @@ async function collectDir(
   for (const d of DATASETS) {
     const entry = listing.datasets.find((x) => x.dataset === d);
     if (!entry) continue;
-    const c = newCollector(d, tmp, quarantine, spillChars);
+    const c = newCollector(d, tmp, quarantine, spillBytes);
     out.set(d, c);
     const bar = progress(log, `read ${d}`);
     for (const file of entry.files) {
@@ -96,7 +96,7 @@ async function collectSocrata(opts: IngestOptions, tmp: string, quarantine: Quar
   const out = new Map<DatasetName, AnyCollector>();
   const watermarks: Partial<Record<DatasetName, string>> = {};
   for (const def of SOCRATA_DATASETS) {
-    const c = newCollector(def.dataset, tmp, quarantine, opts.spillChars);
+    const c = newCollector(def.dataset, tmp, quarantine, opts.spillBytes);
     out.set(def.dataset, c);
     const mark = previous?.watermarks[def.dataset];
     const since = opts.since ?? (mark ? shiftDays(mark.slice(0, 10), -OVERLAP_DAYS) : undefined);
@@ -120,7 +120,7 @@ async function collectSocrata(opts: IngestOptions, tmp: string, quarantine: Quar
   }
   // Weather has no API here (NOAA files): carry it over, or start from the bundled NOAA files.
   for (const d of ["weather"] as const) {
-    const c = newCollector(d, tmp, quarantine, opts.spillChars);
+    const c = newCollector(d, tmp, quarantine, opts.spillBytes);
     if (previous?.datasets[d]) {
       for await (const r of readRecords(store, previous.id, d)) await c.addCarried(r);
       out.set(d, c);
@@ -213,7 +213,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         log.info({ synth: so }, "writing the synthetic city");
         await synth.writeSyntheticCity(root, so, log);
       } else root = path.resolve(src.path);
-      collectors = await collectDir(root, tmp, quarantine, log, opts.spillChars);
+      collectors = await collectDir(root, tmp, quarantine, log, opts.spillBytes);
     }
     const { files, quality } = await finishAll(collectors, tmp, opts.source);
     const qFile = await quarantine.close();

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { readLines } from "./lines.js";
 
 /** One spooled row: the NDJSON line plus what dedupe and the quality report need without re-parsing it. */
 export interface SpoolEntry {
@@ -20,38 +20,63 @@ export interface SpoolEntry {
 }
 
 /**
- * Sorts rows by key (then arrival order) with bounded memory. Rows accumulate in column arrays; past
- * `maxChars` of buffered lines a sorted run is written to a temp file, and `drain` k-way-merges the runs.
- * Memory is the column buffers of one run, never the whole dataset.
+ * Sorts rows by key (then arrival order) with bounded memory. Keys, dates and small numbers accumulate in
+ * column arrays and the NDJSON lines as UTF-8 in one growing byte slab (off the JS heap: millions of long-lived
+ * line strings would make every major GC trace them). Past `maxBytes` a sorted run is written to a temp file,
+ * and `drain` k-way-merges the runs. Memory is the columns of one run, never the whole dataset.
  */
 export class KeySpool {
   private keys: string[] = [];
-  private lines: string[] = [];
+  private starts: number[] = [];
+  private lens: number[] = [];
   private dates: string[] = [];
   private nulls: number[] = [];
   private origins: number[] = [];
   private rows: number[] = [];
+  private slab: Buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private keyChars = 0;
   private seqBase = 0;
-  private chars = 0;
   private runs: string[] = [];
+  /** Dates repeat (a few thousand days): share one string per value instead of one per row. */
+  private readonly dateIntern = new Map<string, string>();
   count = 0;
 
   constructor(
     private readonly tmpDir: string,
     private readonly name: string,
-    private readonly maxChars = 128 * 1024 * 1024,
+    private readonly maxBytes = 128 * 1024 * 1024,
   ) {}
 
   async add(key: string, date: string, nulls: number, origin: number, row: number, line: string): Promise<void> {
+    const need = line.length * 3;
+    if (this.used + need > this.slab.length) {
+      if (this.used + need + this.keyChars > this.maxBytes && this.keys.length > 0) await this.spill();
+      if (this.used + need > this.slab.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(Math.min(this.slab.length * 2, this.maxBytes), this.used + need));
+        this.slab.copy(bigger, 0, 0, this.used);
+        this.slab = bigger;
+      }
+    }
+    const n = this.slab.write(line, this.used, "utf8");
+    this.starts.push(this.used);
+    this.lens.push(n);
+    this.used += n;
+    // A key built by concatenation is a rope whose pieces may be slices of a whole 1 MB input chunk; reading a
+    // character flattens it into its own copy, so buffered keys do not keep every input chunk alive.
+    key.charCodeAt(0);
     this.keys.push(key);
-    this.lines.push(line);
-    this.dates.push(date);
+    this.keyChars += key.length + 64;
+    let d = this.dateIntern.get(date);
+    if (d === undefined) {
+      d = date;
+      if (this.dateIntern.size < 100_000) this.dateIntern.set(date, date);
+    }
+    this.dates.push(d);
     this.nulls.push(nulls);
     this.origins.push(origin);
     this.rows.push(row);
     this.count++;
-    this.chars += line.length + key.length + 64;
-    if (this.chars >= this.maxChars) await this.spill();
   }
 
   private sortedOrder(): Uint32Array {
@@ -67,15 +92,22 @@ export class KeySpool {
     return idx;
   }
 
+  private line(i: number): string {
+    const s = this.starts[i]!;
+    return this.slab.toString("utf8", s, s + this.lens[i]!);
+  }
+
   private reset(): void {
     this.seqBase += this.keys.length;
     this.keys = [];
-    this.lines = [];
+    this.starts = [];
+    this.lens = [];
     this.dates = [];
     this.nulls = [];
     this.origins = [];
     this.rows = [];
-    this.chars = 0;
+    this.used = 0;
+    this.keyChars = 0;
   }
 
   private async spill(): Promise<void> {
@@ -83,16 +115,31 @@ export class KeySpool {
     const file = path.join(this.tmpDir, `${this.name}.run${this.runs.length}.tsv`);
     const out = createWriteStream(file);
     const order = this.sortedOrder();
-    let buf = "";
+    const batch = Buffer.allocUnsafe(1 << 20);
+    let pos = 0;
+    const flush = async () => {
+      if (pos === 0) return;
+      if (!out.write(Buffer.from(batch.subarray(0, pos)))) await once(out, "drain");
+      pos = 0;
+    };
     for (const i of order) {
-      // Keys and dates are JSON-quoted so a tab can only ever be a separator.
-      buf += `${JSON.stringify(this.keys[i])}\t${this.seqBase + i}\t${this.dates[i]}\t${this.nulls[i]}\t${this.origins[i]}\t${this.rows[i]}\t${this.lines[i]}\n`;
-      if (buf.length > 1 << 16) {
-        if (!out.write(buf)) await once(out, "drain");
-        buf = "";
+      // Keys are JSON-quoted so a tab can only ever be a separator.
+      const head = `${JSON.stringify(this.keys[i])}\t${this.seqBase + i}\t${this.dates[i]}\t${this.nulls[i]}\t${this.origins[i]}\t${this.rows[i]}\t`;
+      const len = this.lens[i]!;
+      if (pos + head.length * 3 + len + 1 > batch.length) await flush();
+      if (head.length * 3 + len + 1 > batch.length) {
+        if (!out.write(head)) await once(out, "drain");
+        if (!out.write(Buffer.from(this.slab.subarray(this.starts[i]!, this.starts[i]! + len))))
+          await once(out, "drain");
+        if (!out.write("\n")) await once(out, "drain");
+        continue;
       }
+      pos += batch.write(head, pos, "utf8");
+      pos += this.slab.copy(batch, pos, this.starts[i]!, this.starts[i]! + len);
+      batch[pos++] = 10;
     }
-    out.end(buf);
+    await flush();
+    out.end();
     await once(out, "close");
     this.runs.push(file);
     this.reset();
@@ -110,7 +157,7 @@ export class KeySpool {
         e.nulls = this.nulls[i]!;
         e.origin = this.origins[i]!;
         e.row = this.rows[i]!;
-        e.line = this.lines[i]!;
+        e.line = this.line(i);
         yield e;
       }
       this.reset();
@@ -142,11 +189,7 @@ function parseRunLine(s: string, e: SpoolEntry): void {
 
 /** k-way merge of sorted runs with a binary heap ordered by (key, seq). */
 async function* mergeRuns(files: string[], out: SpoolEntry): AsyncGenerator<SpoolEntry> {
-  const iters = files.map((f) =>
-    createInterface({ input: createReadStream(f, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })[
-      Symbol.asyncIterator
-    ](),
-  );
+  const iters = files.map((f) => readLines(createReadStream(f, { highWaterMark: 1 << 20 }))[Symbol.asyncIterator]());
   const heads: SpoolEntry[] = files.map(() => ({ key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" }));
   const heap: number[] = [];
   const less = (a: number, b: number) => {

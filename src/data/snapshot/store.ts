@@ -1,9 +1,9 @@
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { isRodentError, RodentError } from "../../errors.js";
 import type { ObjectStore } from "../object-store.js";
 import type { DatasetName, RecordOf } from "../records.js";
+import { readLines } from "./lines.js";
 import { manifestKey, SNAPSHOT_ID, SNAPSHOT_PREFIX, type SnapshotManifest } from "./manifest.js";
 
 const MANIFEST_KEY = /^snapshots\/([^/]+)\/manifest\.json$/;
@@ -50,8 +50,7 @@ export async function* readRecords<D extends DatasetName>(
     const raw = (await store.getStream(f.key)) as Readable;
     const gunzip = createGunzip();
     raw.on("error", (e) => gunzip.destroy(e));
-    const lines = createInterface({ input: raw.pipe(gunzip), crlfDelay: Infinity });
-    for await (const line of lines) if (line) yield JSON.parse(line) as RecordOf[D];
+    for await (const line of readLines(raw.pipe(gunzip))) if (line) yield JSON.parse(line) as RecordOf[D];
   }
 }
 

@@ -1,16 +1,13 @@
-import { parse } from "csv-parse";
+import { splitCsv } from "./csv-split.js";
 import { fileFormatError, openText } from "./open.js";
 import type { TableStream } from "./table.js";
 
 /**
  * Streams a CSV export (NYC Open Data style: header row, quoted fields with commas and newlines).
- * Rows are arrays of cells; only the parser's buffer is held, never the file.
+ * Rows are arrays of cells; only the current chunk and partial row are held, never the file.
  */
 export async function readCsv(file: string, gzip: boolean): Promise<TableStream> {
-  const parser = openText(file, gzip).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: false }),
-  );
-  const it = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const it = splitCsv(openText(file, gzip))[Symbol.asyncIterator]();
   let first: IteratorResult<string[]>;
   try {
     first = await it.next();
