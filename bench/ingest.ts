@@ -1,6 +1,6 @@
 // Ingest benchmark: the synthetic NYC 2015–2024 at scale 1 and 10 through the file source (the path every
 // snapshot takes), rows/s and peak RSS per run, medians over runs. Target: scale 1 under 20 s on 2 cores.
-//   npx tsx bench/ingest.ts [--scales 1,10] [--runs 3]
+//   npx tsx bench/ingest.ts [--scales 1,10] [--runs 3] [--prepare]   (--prepare: only write the synthetic cities)
 // The synthetic city is written once per scale into $TMPDIR/rodent-bench-synth-s<scale> and reused.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -53,6 +53,10 @@ async function main() {
   const runs = Number(arg("runs", "3"));
   const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
   const summary: Record<string, unknown>[] = [];
+  if (process.argv.includes("--prepare")) {
+    for (const scale of scales) await synthDir(scale);
+    return;
+  }
   for (const scale of scales) {
     const dir = await synthDir(scale);
     const n = scale === 1 ? runs : 1;

@@ -18,11 +18,19 @@ describe("KeySpool", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "rodent-spool-"));
     const s = new KeySpool(dir, "t", maxChars);
     const keys = ["b", "a", "c\ttab", "a", "b", "z", "a", '"q"'];
-    for (let i = 0; i < keys.length; i++) await s.add(keys[i]!, "2020-01-01", i, i % 3, i + 1, `{"i":${i}}`);
+    // Multi-byte UTF-8 (°, é, emoji) and tabs/newlines escaped in JSON must survive the byte slab and the runs.
+    for (let i = 0; i < keys.length; i++)
+      await s.add(keys[i]!, "2020-01-01", i, i % 3, i + 1, i === 5 ? '{"i":5,"t":"41 °F café 🐀\\t"}' : `{"i":${i}}`);
+    expect(s.runsWritten > 0).toBe(maxChars < 1000);
     const got = await drainAll(s);
     expect(got.map((e) => e.key)).toEqual(['"q"', "a", "a", "a", "b", "b", "c\ttab", "z"]);
     expect(got.filter((e) => e.key === "a").map((e) => e.line)).toEqual(['{"i":1}', '{"i":3}', '{"i":6}']);
-    expect(got.find((e) => e.key === "z")).toMatchObject({ origin: 2, row: 6, seq: 5 });
+    expect(got.find((e) => e.key === "z")).toMatchObject({
+      origin: 2,
+      row: 6,
+      seq: 5,
+      line: '{"i":5,"t":"41 °F café 🐀\\t"}',
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 });

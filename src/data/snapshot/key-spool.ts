@@ -41,6 +41,8 @@ export class KeySpool {
   /** Dates repeat (a few thousand days): share one string per value instead of one per row. */
   private readonly dateIntern = new Map<string, string>();
   count = 0;
+  /** Sorted runs written to disk so far (0 = everything fit in memory). */
+  runsWritten = 0;
 
   constructor(
     private readonly tmpDir: string,
@@ -49,14 +51,12 @@ export class KeySpool {
   ) {}
 
   async add(key: string, date: string, nulls: number, origin: number, row: number, line: string): Promise<void> {
-    const need = line.length * 3;
+    const need = line.length * 3; // UTF-8 worst case
+    if (this.keys.length > 0 && this.used + need + this.keyChars > this.maxBytes) await this.spill();
     if (this.used + need > this.slab.length) {
-      if (this.used + need + this.keyChars > this.maxBytes && this.keys.length > 0) await this.spill();
-      if (this.used + need > this.slab.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(Math.min(this.slab.length * 2, this.maxBytes), this.used + need));
-        this.slab.copy(bigger, 0, 0, this.used);
-        this.slab = bigger;
-      }
+      const bigger = Buffer.allocUnsafe(Math.max(Math.min(this.slab.length * 2, this.maxBytes), this.used + need));
+      this.slab.copy(bigger, 0, 0, this.used);
+      this.slab = bigger;
     }
     const n = this.slab.write(line, this.used, "utf8");
     this.starts.push(this.used);
@@ -142,6 +142,7 @@ export class KeySpool {
     out.end();
     await once(out, "close");
     this.runs.push(file);
+    this.runsWritten++;
     this.reset();
   }
 
