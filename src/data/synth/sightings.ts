@@ -95,6 +95,7 @@ export async function writeSightings(
   const keyRng = Rng.stream(opts.seed, 0x4e7);
   let key = 29_000_000 + Math.max(0, Math.round((opts.from - 16_436) * 8_000)); // 16436 = 2015-01-01
   key = Math.min(key, 60_000_000);
+  const keyGap = Math.max(0, Math.floor(299 / Math.max(1, opts.scale)));
   const day: { sec: number; line: string }[] = [];
   for (let d = opts.from; d <= opts.to; d++) {
     const rng = Rng.stream(opts.seed, 0x5177, d);
@@ -117,7 +118,8 @@ export async function writeSightings(
     }
     day.sort((a, b) => a.sec - b.sec);
     for (const s of day) {
-      key += 1 + keyRng.int(0, 299);
+      // Gaps stand for the other 311 requests in between (fewer per rat report at larger scales).
+      key += 1 + keyRng.int(0, keyGap);
       out.line(`${key},${s.line}`);
       stats.sightings++;
     }

@@ -139,6 +139,28 @@ describe("synthetic NYC: determinism and formats", () => {
     }
   });
 
+  it("generates plausible seasonal weather after the real series ends (2022-12-29)", async () => {
+    const w = await city("w2023", { seed: 5, from: "2023-01-01", to: "2023-12-31", scale: 0.01 });
+    const rows = readCsv(path.join(w.dir, "weather/weather.csv.gz")).filter((r) => r.DATE >= "2023-01-01");
+    expect(rows.length).toBe(365);
+    const meanMax = (m: string) => {
+      const xs = rows.filter((r) => r.DATE.slice(5, 7) === m).map((r) => Number(r.TMAX));
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
+    expect(meanMax("01")).toBeGreaterThan(30);
+    expect(meanMax("01")).toBeLessThan(50);
+    expect(meanMax("07")).toBeGreaterThan(78);
+    expect(meanMax("07")).toBeLessThan(92);
+    let wet = 0;
+    for (const r of rows) {
+      expect(Number(r.TMIN)).toBeLessThan(Number(r.TMAX));
+      expect(Number(r.PRCP)).toBeGreaterThanOrEqual(0);
+      if (Number(r.PRCP) > 0) wet++;
+    }
+    expect(wet).toBeGreaterThan(80); // Central Park: ~120 wet days a year
+    expect(wet).toBeLessThan(170);
+  });
+
   it("rejects bad options with an error naming the field", async () => {
     for (const [opts, field] of [
       [{ from: "2019-01-01", to: "2018-01-01" }, "to"],
