@@ -21,13 +21,15 @@ class PathBuffer {
 }
 
 function extendPath(p: PathBuffer, o: number, depth: number, zero: number, one: number, feature: number): void {
+  const pw = p.pweight;
   p.feature[o + depth] = feature;
   p.zero[o + depth] = zero;
   p.one[o + depth] = one;
-  p.pweight[o + depth] = depth === 0 ? 1 : 0;
+  pw[o + depth] = depth === 0 ? 1 : 0;
+  const inv = 1 / (depth + 1);
   for (let i = depth - 1; i >= 0; i--) {
-    p.pweight[o + i + 1] += (one * p.pweight[o + i] * (i + 1)) / (depth + 1);
-    p.pweight[o + i] = (zero * p.pweight[o + i] * (depth - i)) / (depth + 1);
+    pw[o + i + 1] += one * pw[o + i] * (i + 1) * inv;
+    pw[o + i] = zero * pw[o + i] * (depth - i) * inv;
   }
 }
 
@@ -52,18 +54,21 @@ function unwindPath(p: PathBuffer, o: number, depth: number, index: number): voi
 }
 
 function unwoundPathSum(p: PathBuffer, o: number, depth: number, index: number): number {
+  const pw = p.pweight;
   const one = p.one[o + index];
   const zero = p.zero[o + index];
-  let nextOne = p.pweight[o + depth];
+  let nextOne = pw[o + depth];
   let total = 0;
-  for (let i = depth - 1; i >= 0; i--) {
-    if (one !== 0) {
-      const tmp = (nextOne * (depth + 1)) / ((i + 1) * one);
+  if (one !== 0) {
+    const a = (depth + 1) / one;
+    const b = zero / (depth + 1);
+    for (let i = depth - 1; i >= 0; i--) {
+      const tmp = (nextOne * a) / (i + 1);
       total += tmp;
-      nextOne = p.pweight[o + i] - (tmp * zero * (depth - i)) / (depth + 1);
-    } else if (zero !== 0) {
-      total += p.pweight[o + i] / zero / ((depth - i) / (depth + 1));
+      nextOne = pw[o + i] - tmp * b * (depth - i);
     }
+  } else if (zero !== 0) {
+    for (let i = depth - 1; i >= 0; i--) total += pw[o + i] / zero / ((depth - i) / (depth + 1));
   }
   return total;
 }
