@@ -106,10 +106,14 @@ export async function evaluateStep(
         });
         if (!m) {
           /* note set above */
-        } else if (m.schema.version !== ts.table.schema.version) {
-          note = `champion v${opponent.version} reads feature schema ${m.schema.version}, the candidate ${ts.table.schema.version}: not comparable on the same rows, only the floors apply`;
         } else {
-          champion = score(m);
+          try {
+            m.assertSchema(ts.table.schema);
+            champion = score(m);
+          } catch (e) {
+            if (!isRodentError(e, "RODENT_ERR_SCHEMA_MISMATCH")) throw e;
+            note = `champion v${opponent.version} reads feature schema ${m.schema.version}, the candidate ${ts.table.schema.version} (${e.message}): not comparable on the same rows, only the floors apply`;
+          }
         }
       } else if (vsSelf) {
         note = `the candidate is already version ${opponent!.version} (${input.against ?? "champion"}); only the floors apply`;
