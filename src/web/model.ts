@@ -1,0 +1,219 @@
+import {
+  getJson,
+  getOptional,
+  type History,
+  type HistoryVersion,
+  type ModelInfo,
+  type ServedModelInfo,
+} from "./api.js";
+import { byId, clear, h } from "./dom.js";
+import { num, pct, when } from "./format.js";
+
+// Model: what serves now (GET /v1/model), how each version was gated, its test metrics against the baselines
+// and the oracle, and the history of versions, promotions and rollbacks (GET /v1/model/history).
+
+const ROWS: { prefix: string; label: string }[] = [
+  { prefix: "test", label: "This model" },
+  { prefix: "baseline_status_quo", label: "Status quo (today's schedule)" },
+  { prefix: "baseline_previous_rodent", label: "Rodents found last time" },
+  { prefix: "baseline_previous_score", label: "Last inspection score" },
+  { prefix: "oracle", label: "Oracle (true risk, synthetic city)" },
+];
+const COLS: { key: string; label: string; fmt: (x: number) => string }[] = [
+  { key: "auc", label: "AUC", fmt: (x) => num(x, 3) },
+  { key: "pr_auc", label: "PR AUC", fmt: (x) => num(x, 3) },
+  { key: "precision_at_10", label: "Precision in top 10%", fmt: (x) => pct(x) },
+  { key: "lift_at_10", label: "Lift in top 10%", fmt: (x) => `${num(x, 2)}×` },
+  { key: "lift_at_5", label: "Lift in top 5%", fmt: (x) => `${num(x, 2)}×` },
+];
+
+function metricsTable(v: HistoryVersion | undefined, fallback: ServedModelInfo): HTMLElement {
+  const m: Record<string, number> = { ...(v?.metrics ?? {}) };
+  // Without the run's metrics (no registry handle), the model's own stored test metrics.
+  const own = fallback.metrics as { test?: { auc?: number; lift_at?: Record<string, number> } } | null;
+  if (m.test_auc === undefined && own?.test) {
+    if (typeof own.test.auc === "number") m.test_auc = own.test.auc;
+    for (const [f, x] of Object.entries(own.test.lift_at ?? {})) m[`test_lift_at_${f}`] = x;
+  }
+  const rows = ROWS.filter((r) => COLS.some((c) => m[`${r.prefix}_${c.key}`] !== undefined));
+  return h(
+    "table",
+    { class: "metrics", "data-testid": `metrics-${fallback.role}` },
+    h(
+      "caption",
+      {},
+      `Test window metrics of version ${fallback.version}, against the baselines on the same inspections`,
+    ),
+    h(
+      "thead",
+      {},
+      h("tr", {}, h("th", { scope: "col" }, "Ranking by"), ...COLS.map((c) => h("th", { scope: "col" }, c.label))),
+    ),
+    h(
+      "tbody",
+      {},
+      ...rows.map((r) =>
+        h(
+          "tr",
+          { class: r.prefix === "test" ? "ours" : "" },
+          h("th", { scope: "row" }, r.label),
+          ...COLS.map((c) => {
+            const x = m[`${r.prefix}_${c.key}`];
+            return h("td", { class: "num" }, x === undefined ? "–" : c.fmt(x));
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+function gateText(v: HistoryVersion | undefined, tags: Record<string, string>): HTMLElement {
+  const gate = v?.gate ?? tags["rodent.gate"] ?? null;
+  const reasons = v?.gate_reasons ?? [];
+  return h(
+    "div",
+    { class: "gate" },
+    h("p", {}, "Gate decision: ", h("strong", { class: `gate-${gate ?? "none"}` }, gate ?? "not gated")),
+    reasons.length ? h("ul", {}, ...reasons.map((r) => h("li", {}, r))) : null,
+  );
+}
+
+function servedCard(m: ServedModelInfo, v: HistoryVersion | undefined, share: number | null): HTMLElement {
+  return h(
+    "article",
+    { class: "panel", "aria-labelledby": `served-${m.role}`, "data-testid": `served-${m.role}` },
+    h(
+      "h3",
+      { id: `served-${m.role}` },
+      `${m.role === "champion" ? "Champion" : "Canary"}: version `,
+      h("span", { class: "version" }, m.version),
+    ),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Alias"),
+      h("dd", {}, m.alias + (share !== null ? ` (answers ${pct(share, 0)} of keyed requests)` : "")),
+      h("dt", {}, "Trained"),
+      h("dd", {}, when(m.trained_at)),
+      h("dt", {}, "Training snapshot"),
+      h("dd", {}, m.training_snapshot ?? "–"),
+      h("dt", {}, "Registered"),
+      h("dd", {}, when(m.registered_at)),
+      h("dt", {}, "Serving since"),
+      h("dd", {}, when(m.loaded_at)),
+      v?.promoted_at ? [h("dt", {}, "Promoted"), h("dd", {}, when(v.promoted_at))] : null,
+      v?.previous_champion ? [h("dt", {}, "Replaced"), h("dd", {}, `version ${v.previous_champion}`)] : null,
+    ),
+    gateText(v, m.tags),
+    metricsTable(v, m),
+  );
+}
+
+function historyTable(hist: History): HTMLElement {
+  return h(
+    "div",
+    { class: "scroll", tabindex: "0", role: "region", "aria-label": "Versions (scrolls sideways)" },
+    h(
+      "table",
+      { class: "history" },
+      h("caption", {}, `Every registered version of ${hist.name}, newest first`),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...[
+            "Version",
+            "Registered",
+            "Snapshot",
+            "Gate",
+            "AUC",
+            "Lift top 10%",
+            "Aliases now",
+            "Promoted",
+            "Rolled back",
+          ].map((l) => h("th", { scope: "col" }, l)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        ...hist.versions.map((v) =>
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, v.version),
+            h("td", {}, when(v.created_at)),
+            h("td", {}, v.snapshot ?? "–"),
+            h("td", { title: v.gate_reasons.join("; ") }, v.gate ?? "–"),
+            h("td", { class: "num" }, num(v.metrics.test_auc, 3)),
+            h(
+              "td",
+              { class: "num" },
+              v.metrics.test_lift_at_10 === undefined ? "–" : `${num(v.metrics.test_lift_at_10, 2)}×`,
+            ),
+            h("td", {}, v.aliases.join(", ") || "–"),
+            h("td", {}, when(v.promoted_at)),
+            h("td", {}, when(v.rolled_back_at)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function loadModel(): Promise<void> {
+  const out = byId("model-body");
+  clear(out, h("p", { role: "status" }, "Loading…"));
+  try {
+    const [info, hist] = await Promise.all([
+      getJson<ModelInfo>("/v1/model"),
+      getOptional<History>("/v1/model/history"),
+    ]);
+    const find = (ver: string) => hist?.versions.find((v) => v.version === ver);
+    clear(
+      out,
+      h(
+        "p",
+        { class: "lead" },
+        `Serving snapshot ${info.serving.snapshot}, features as of ${info.serving.features_date}, `,
+        `${info.serving.restaurants.toLocaleString("en-US")} active restaurants, feature schema ${info.feature_schema.version}.`,
+      ),
+      h(
+        "div",
+        { class: "cards" },
+        servedCard(info.champion, find(info.champion.version), info.canary ? 1 - info.canary_share : null),
+        info.canary
+          ? servedCard(info.canary, find(info.canary.version), info.canary_share)
+          : h("article", { class: "panel" }, h("h3", {}, "Canary"), h("p", {}, "No canary is being tried now.")),
+      ),
+      h("h3", {}, "History"),
+      hist ? historyTable(hist) : h("p", {}, "The registry's history is not available from this service."),
+      hist?.events.length
+        ? h(
+            "section",
+            { "aria-labelledby": "events-title" },
+            h("h3", { id: "events-title" }, "Promotions, refusals and rollbacks"),
+            h(
+              "ol",
+              { class: "events" },
+              ...hist.events.map((e) =>
+                h(
+                  "li",
+                  {},
+                  h("time", { datetime: e.at }, when(e.at)),
+                  ` · version ${e.version} `,
+                  h("strong", {}, e.kind),
+                  ` · ${e.detail}`,
+                ),
+              ),
+            ),
+          )
+        : null,
+    );
+    byId("model-view").dataset.loaded = info.champion.version;
+  } catch (e) {
+    clear(out, h("p", { role: "alert" }, `Could not load the model: ${(e as Error).message}`));
+  }
+}
