@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LocalObjectStore } from "../../data/object-store.js";
+import { acquireRunLock } from "../../pipeline/index.js";
 import { openEmbeddedTracking } from "../../tracking/index.js";
 
 // The pipeline commands as real processes (tsx on the sources), on a small synthetic city in a temp home.
@@ -139,4 +140,21 @@ describe("rodent pipeline / train / evaluate / promote / rollback / model (CLI)"
     expect(JSON.parse(rb.stdout).version).toBe("1");
     expect(JSON.parse((await rodent("model", "show", "--json")).stdout).version).toBe("1");
   }, 120_000);
+
+  it("while another process holds the run lock, pipeline run refuses and a scheduled tick skips", async () => {
+    const lock = await acquireRunLock(home, "test holder");
+    try {
+      const [run, tick] = await Promise.all([
+        rodent("pipeline", "run", "--json", ...SMALL),
+        rodent("schedule", "--once", "--json"),
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/RODENT_ERR_LOCKED/);
+      expect(run.stderr).toContain(`pid ${process.pid}`);
+      expect(tick.code, tick.stderr).toBe(0);
+      expect(JSON.parse(tick.stdout.trim())).toMatchObject({ status: "skipped-locked" });
+    } finally {
+      await lock.release();
+    }
+  }, 60_000);
 });
