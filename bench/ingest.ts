@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadConfig } from "../src/config/index.js";
+import { DEFAULT_SYNTH, writeSyntheticCity } from "../src/data/synth/index.js";
 import { createLogger } from "../src/util/log.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,11 +31,8 @@ async function synthDir(scale: number): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   const log = createLogger("info");
   const config = loadConfig({});
-  // Loaded at run time so the benchmark compiles whether or not the generator is present.
-  const synthPath = "../src/data/synth/index.js";
-  const synth = await import(synthPath);
   const t0 = Date.now();
-  await synth.writeSyntheticCity(dir, { ...synth.DEFAULT_SYNTH, scale, dataDir: config.dataDir }, log);
+  await writeSyntheticCity(dir, { ...DEFAULT_SYNTH, scale, dataDir: config.dataDir }, log);
   writeFileSync(done, String(Date.now() - t0));
   log.info({ scale, dir, seconds: (Date.now() - t0) / 1000 }, "synthetic city written");
   return dir;

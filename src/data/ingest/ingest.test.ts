@@ -295,3 +295,21 @@ describe("file formats", () => {
     expect(isRodentError(e4, "RODENT_ERR_NOT_FOUND")).toBe(true);
   });
 });
+
+describe("synthetic source", () => {
+  it("synth:SEED ingests with no quarantined rows, all four datasets, and the same id twice", async () => {
+    const { config, store, log } = setup();
+    const synth = { from: "2023-01-01", to: "2023-03-31", scale: 0.02 };
+    const a = await ingest({ store, config, log, source: "synth:7", synth });
+    expect(Object.keys(a.datasets).sort()).toEqual(["inspections", "rat_sightings", "truth", "weather"]);
+    for (const [name, d] of Object.entries(a.datasets)) {
+      expect(d!.quarantined, name).toBe(0);
+      expect(d!.rows, name).toBeGreaterThan(0);
+    }
+    expect(a.datasets.inspections!.max_date! <= "2023-03-31").toBe(true);
+    const b = await ingest({ store, config, log, source: "synth:7", synth });
+    expect(b).toMatchObject({ snapshot: a.snapshot, reused: true });
+    const c = await ingest({ store, config, log, source: "synth:8", synth });
+    expect(c.snapshot).not.toBe(a.snapshot);
+  });
+});

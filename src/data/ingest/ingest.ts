@@ -24,7 +24,7 @@ import { QuarantineWriter } from "../validate/quarantine.js";
 import { SPECS } from "../validate/specs.js";
 import { DatasetCollector } from "./collector.js";
 import { parseSource } from "./source-spec.js";
-import { loadSynth, type SynthOptionsLike } from "./synth-bridge.js";
+import { type SynthOptions, writeSynth } from "./synth-bridge.js";
 
 export interface IngestOptions {
   store: ObjectStore;
@@ -34,7 +34,8 @@ export interface IngestOptions {
   /** Socrata only: pull rows dated on/after this day instead of from the watermark. */
   since?: string;
   log: Logger;
-  synth?: Partial<SynthOptionsLike>;
+  /** Overrides of DEFAULT_SYNTH for `synth` sources (dataDir defaults to config.dataDir). */
+  synth?: Partial<SynthOptions>;
   /** Socrata client knobs (page size, retry delays); tests shrink them. */
   socrata?: Partial<Omit<SocrataOptions, "log">>;
   /** Buffered bytes per dataset before a sorted run spills to disk (default 128 MB). */
@@ -202,16 +203,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
     else {
       let root: string;
       if (src.kind === "synth") {
-        const synth = await loadSynth();
         root = path.join(tmp, "synth");
-        const so: SynthOptionsLike = {
-          ...synth.DEFAULT_SYNTH,
-          dataDir: config.dataDir,
-          ...opts.synth,
-          ...(src.seed !== undefined ? { seed: src.seed } : {}),
-        };
-        log.info({ synth: so }, "writing the synthetic city");
-        await synth.writeSyntheticCity(root, so, log);
+        await writeSynth(root, config.dataDir, opts.synth, src.seed, log);
       } else root = path.resolve(src.path);
       collectors = await collectDir(root, tmp, quarantine, log, opts.spillBytes);
     }
