@@ -5,7 +5,7 @@
 // years; B is a slow per-borough trend; the season is the citywide monthly shape of real 311 counts.
 // Sightings additionally pass through a reporting bias R(x) (who calls 311), which restaurants do not feel.
 import { BOROUGHS, NYC_BBOX } from "../records.js";
-import { dayOfYear, dayToYmd } from "./dates.js";
+import { dayOfYear } from "./dates.js";
 import { Rng } from "./prng.js";
 import type { Reference } from "./reference.js";
 import type { WeatherSeries } from "./weather.js";
@@ -180,14 +180,6 @@ export class PressureField {
   reportingTime(day: number): number {
     const o = this.opts;
     return o.scenario === "reporting-surge" && day >= o.scenarioStart ? SURGE_FACTOR : 1;
-  }
-
-  /** Pressure's exponent on the sighting density, exposed for the sightings sampler. */
-  static readonly dExponent = D_EXPONENT;
-
-  /** Year of a day, for the yearly reporting level. */
-  static year(day: number): number {
-    return dayToYmd(day).y;
   }
 }
 

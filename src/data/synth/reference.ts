@@ -6,7 +6,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { RodentError } from "../../errors.js";
-import { BOROUGHS, type Borough, NYC_BBOX } from "../records.js";
+import { BOROUGHS, NYC_BBOX } from "../records.js";
 import { isoToDay, weekday } from "./dates.js";
 
 /** A real restaurant location: the template a synthetic restaurant is jittered around. */
@@ -248,5 +248,3 @@ function normalizeMean(a: Float64Array): Float64Array {
   const m = s / a.length;
   return a.map((v) => v / m);
 }
-
-export type { Borough };
