@@ -55,6 +55,9 @@ export interface InspectionTable {
   cumPest: Int32Array;
   cumConducive: Int32Array;
   cumCounted: Int32Array;
+  /** sum and number of scores of counted inspections, same prefix layout */
+  cumScore: Float64Array;
+  cumScored: Int32Array;
 }
 
 export interface CityTables {
@@ -242,12 +245,17 @@ export function buildCityTables(records: readonly InspectionRecord[]): CityTable
   const cumPest = new Int32Array(nIns + 1);
   const cumConducive = new Int32Array(nIns + 1);
   const cumCounted = new Int32Array(nIns + 1);
+  const cumScore = new Float64Array(nIns + 1);
+  const cumScored = new Int32Array(nIns + 1);
   for (let k = 0; k < nIns; k++) {
     const c = codes[k];
     cumRodent[k + 1] = cumRodent[k] + bitCount(c, RODENT_BITS);
     cumPest[k + 1] = cumPest[k] + bitCount(c, PEST_BITS);
     cumConducive[k + 1] = cumConducive[k] + bitCount(c, CONDUCIVE_BITS);
     cumCounted[k + 1] = cumCounted[k] + (category[k] !== 255 ? 1 : 0);
+    const scored = category[k] !== 255 && !Number.isNaN(score[k]);
+    cumScore[k + 1] = cumScore[k] + (scored ? score[k] : 0);
+    cumScored[k + 1] = cumScored[k] + (scored ? 1 : 0);
   }
 
   const latA = Float64Array.from(lat);
@@ -293,6 +301,8 @@ export function buildCityTables(records: readonly InspectionRecord[]): CityTable
       cumPest,
       cumConducive,
       cumCounted,
+      cumScore,
+      cumScored,
     },
   };
 }

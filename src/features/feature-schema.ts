@@ -15,7 +15,7 @@ const FEATURES: FeatureSpec[] = [
 
 /** Bump the version whenever a name, the order, a kind or a meaning changes. */
 export const FEATURE_SCHEMA: FeatureSchema = Object.freeze({
-  version: "2026.11-1",
+  version: "2026.11-2",
   features: Object.freeze(FEATURES.map((f) => Object.freeze({ ...f }))) as FeatureSpec[],
 }) as FeatureSchema;
 
@@ -85,6 +85,11 @@ export function describeFeature(name: string, value: number): string {
       return missing ? "no weather data for the last 30 days" : `average high ${num(value)}°F over the last 30 days`;
     case "prcp_sum_30d":
       return missing ? "no weather data for the last 30 days" : `${num(value)} inches of rain over the last 30 days`;
+    case "past_mean_score":
+      return missing ? "no earlier score" : `average score ${num(value)} over earlier inspections`;
+    case "tmax_anomaly_30d":
+      if (missing) return "no weather data for the last 30 days";
+      return `last 30 days ${num(Math.abs(value))}°F ${value >= 0 ? "warmer" : "cooler"} than normal`;
     case "month_sin":
     case "month_cos":
       return `time of year (${name.replace("_", " ")} ${num(value)})`;

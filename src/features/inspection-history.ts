@@ -40,6 +40,11 @@ export const HISTORY_FEATURES: FeatureSpec[] = [
     description: "vermin-conducive conditions (08A/08B/08C) at all earlier inspections",
   },
   { name: "days_since_rodent", kind: "numeric", description: "days since rats or mice were last found" },
+  {
+    name: "past_mean_score",
+    kind: "numeric",
+    description: "average score over all earlier sanitary inspections (a steadier read of hygiene than the last 3)",
+  },
 ];
 
 export const TYPE_FEATURES: FeatureSpec[] = INSPECTION_CATEGORIES.map((c, i) => ({
@@ -63,8 +68,25 @@ export function historyColumns(city: CityTables, q: FeatureQueries): Float32Arra
   const start = city.restaurants.insStart;
   const n = q.rest.length;
   const cols = HISTORY_FEATURES.map(() => new Float32Array(n).fill(Number.NaN));
-  const [nPrev, daysPrev, s1, s2, s3, g1, g2, g3, c1, c2, c3, prevRodent, pastRodent, pastPest, pastCond, daysRodent] =
-    cols;
+  const [
+    nPrev,
+    daysPrev,
+    s1,
+    s2,
+    s3,
+    g1,
+    g2,
+    g3,
+    c1,
+    c2,
+    c3,
+    prevRodent,
+    pastRodent,
+    pastPest,
+    pastCond,
+    daysRodent,
+    meanScore,
+  ] = cols;
   const scoreCols = [s1, s2, s3];
   const gradeCols = [g1, g2, g3];
   const critCols = [c1, c2, c3];
@@ -86,6 +108,8 @@ export function historyColumns(city: CityTables, q: FeatureQueries): Float32Arra
     pastRodent[i] = ins.cumRodent[pos] - ins.cumRodent[s];
     pastPest[i] = ins.cumPest[pos] - ins.cumPest[s];
     pastCond[i] = ins.cumConducive[pos] - ins.cumConducive[s];
+    const scored = ins.cumScored[pos] - ins.cumScored[s];
+    if (scored > 0) meanScore[i] = (ins.cumScore[pos] - ins.cumScore[s]) / scored;
     let k = 0;
     let sawRodent = false;
     for (let j = pos - 1; j >= s && (k < 3 || !sawRodent); j--) {

@@ -4,6 +4,7 @@ import { FEATURE_SCHEMA } from "./feature-schema.js";
 import type { CityData } from "./prepared-city.js";
 import { inspectionRow as ins, sighting, weatherDay } from "./test-records.js";
 import { buildTrainingSet } from "./training-set.js";
+import { normalTmax } from "./weather-windows.js";
 
 // A hand-built city around restaurant A at the projection origin; every expected value below is worked out by hand.
 const D = dayNumber("2021-06-01");
@@ -120,6 +121,7 @@ describe("tiny city, hand-computed", () => {
     expect(v.past_pest).toBe(1);
     expect(v.past_conducive).toBe(1);
     expect(v.days_since_rodent).toBe(D - dayNumber("2021-03-01"));
+    expect(v.past_mean_score).toBeCloseTo((20 + 10 + 12) / 3, 5); // sanitary inspections only
     expect(v.type_cycle_initial).toBe(1);
     expect(v.type_cycle_reinspection).toBe(0);
     expect(ts.prevRodent[i]).toBe(0);
@@ -130,6 +132,7 @@ describe("tiny city, hand-computed", () => {
     const { v, ts, i } = rowFor("1", dayNumber("2020-01-10"));
     expect(v.n_prev_inspections).toBe(0);
     expect(v.past_rodent).toBe(0);
+    expect(v.past_mean_score).toBeNaN();
     for (const k of ["days_since_prev", "prev1_score", "prev1_grade", "prev1_critical", "prev1_rodent"]) {
       expect(v[k]).toBeNaN();
     }
@@ -171,6 +174,11 @@ describe("tiny city, hand-computed", () => {
     expect(v.tmax_mean_7d).toBe(60); // 6 days of 60, one missing day skipped, today's 100 excluded
     expect(v.tmax_mean_30d).toBeCloseTo((6 * 60 + 23 * 40) / 29, 4);
     expect(v.prcp_sum_30d).toBeCloseTo(3.0, 5); // 29 days of 0.1, the missing day filled with the mean
+    let normal = 0;
+    for (let k = 1; k <= 30; k++) normal += normalTmax(D - k);
+    expect(v.tmax_anomaly_30d).toBeCloseTo((6 * 60 + 23 * 40) / 29 - normal / 30, 4);
+    expect(normalTmax(dayNumber("2021-07-16"))).toBeCloseTo(84.9, 0);
+    expect(normalTmax(dayNumber("2021-01-01"))).toBeGreaterThan(39.5); // between mid-December and mid-January
     expect(v.month_sin).toBeCloseTo(0.5, 6); // June
     expect(v.month_cos).toBeCloseTo(-Math.sqrt(3) / 2, 6);
     const c = rowFor("C", D - 365).v;

@@ -13,9 +13,29 @@ export const WEATHER_FEATURES: FeatureSpec[] = [
     kind: "numeric",
     description: "precipitation (inches) over the last 30 days (days without data filled with the window's mean)",
   },
+  {
+    name: "tmax_anomaly_30d",
+    kind: "numeric",
+    description: "how much warmer (°F) the last 30 days' highs were than Central Park's 1991–2020 normal",
+  },
   { name: "month_sin", kind: "numeric", description: "time of year: sine of the month" },
   { name: "month_cos", kind: "numeric", description: "time of year: cosine of the month" },
 ];
+
+// NOAA 1991–2020 normals of the daily high at Central Park (°F), by month. Fixed in code, not estimated from the
+// snapshot, so the anomaly feature cannot see the future and means the same in every snapshot.
+const NORMAL_TMAX = [39.5, 42.2, 49.9, 61.8, 71.4, 79.7, 84.9, 83.3, 76.2, 64.5, 54.0, 44.3];
+
+/** Normal daily high on a day, linear between mid-months. */
+export function normalTmax(day: number): number {
+  const dt = new Date(day * 86_400_000);
+  const y = dt.getUTCFullYear();
+  const doy = (day - Date.UTC(y, 0, 1) / 86_400_000 + 0.5) / 365.25; // 0..1
+  const pos = doy * 12 - 0.5; // month index, 0 = mid-January
+  const m0 = Math.floor(pos);
+  const f = pos - m0;
+  return NORMAL_TMAX[(m0 + 12) % 12] * (1 - f) + NORMAL_TMAX[(m0 + 13) % 12] * f;
+}
 
 export interface WeatherSeries {
   /** day number of index 0 */
@@ -67,7 +87,7 @@ export function buildWeatherSeries(records: readonly WeatherRecord[]): WeatherSe
 export function weatherColumns(w: WeatherSeries, day: Int32Array): Float32Array[] {
   const n = day.length;
   const cols = WEATHER_FEATURES.map(() => new Float32Array(n));
-  const [t7, t30, p30, msin, mcos] = cols;
+  const [t7, t30, p30, anom, msin, mcos] = cols;
   const len = w.tmaxSum.length - 1;
   // index into the prefix arrays of "days before d", clamped to the series
   const at = (d: number) => Math.min(Math.max(d - w.first, 0), len);
@@ -79,6 +99,7 @@ export function weatherColumns(w: WeatherSeries, day: Int32Array): Float32Array[
   }
   let cachedDay = Number.NaN;
   let cachedMonth = 1;
+  let cachedNormal = 0;
   for (let i = 0; i < n; i++) {
     const d = day[i];
     const e = at(d);
@@ -93,7 +114,11 @@ export function weatherColumns(w: WeatherSeries, day: Int32Array): Float32Array[
     if (d !== cachedDay) {
       cachedDay = d;
       cachedMonth = monthOfDay(d);
+      let normal = 0;
+      for (let k = 1; k <= 30; k++) normal += normalTmax(d - k);
+      cachedNormal = normal / 30;
     }
+    anom[i] = t30[i] - cachedNormal;
     msin[i] = monthSin[cachedMonth];
     mcos[i] = monthCos[cachedMonth];
   }
