@@ -46,3 +46,12 @@ describe("forest scorer", () => {
     expect(f.expectedMargin()).toBeCloseTo(0.25 + 8, 6);
   });
 });
+
+describe("forest scorer edge values", () => {
+  it("±Infinity follow the `<` rule at splits and never walk out of a leaf", () => {
+    const f = new Forest([tree()], 0, 2);
+    expect(f.marginRow([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY])).toBe(10);
+    expect(f.marginRow([Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY])).toBe(1);
+    expect(f.marginRow([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY])).toBe(-1);
+  });
+});
