@@ -18,6 +18,7 @@ import {
 import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
 import { listSnapshots, readManifest, readRecords } from "../snapshot/store.js";
 import { datasetOfFile, listDataDir, openTable } from "../sources/files.js";
+import { detectFormat } from "../sources/formats/open.js";
 import { OVERLAP_DAYS, SOCRATA_DATASETS, type SocrataOptions, socrataTable } from "../sources/socrata.js";
 import type { QualityReport } from "../validate/quality.js";
 import { QuarantineWriter } from "../validate/quarantine.js";
@@ -127,7 +128,7 @@ async function collectSocrata(opts: IngestOptions, tmp: string, quarantine: Quar
       out.set(d, c);
     } else {
       const dir = path.join(config.dataDir, "nyc", "weather");
-      const files = await fs.readdir(dir).catch(() => [] as string[]);
+      const files = (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => detectFormat(f) !== null);
       for (const f of files.sort()) {
         const { table, format } = await openTable(path.join(dir, f), SPECS[d] as never);
         await c.addTable(`weather/${f}`, format, table);
