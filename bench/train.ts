@@ -133,8 +133,10 @@ for (let run = 0; run < RUNS; run++) {
   const o = JSON.parse(readFileSync(oo, "utf8"));
   ourRuns.push({ ...o, auc: rocAuc(testLabel, readF64("ours_test_proba.f64")) });
   console.error(
-    `run ${run + 1}/${RUNS}: xgboost ${x.train_seconds.toFixed(1)} s auc ${xgbRuns[run].auc.toFixed(4)} | ours ${o.train_seconds.toFixed(1)} s auc ${ourRuns[run].auc.toFixed(4)}`,
+    `run ${run + 1}/${RUNS}: xgboost ${x.train_seconds.toFixed(1)} s (cpu ${x.train_cpu_seconds.toFixed(1)} s) auc ${xgbRuns[run].auc.toFixed(4)} | ours ${o.train_seconds.toFixed(1)} s (cpu ${o.train_cpu_seconds.toFixed(1)} s) auc ${ourRuns[run].auc.toFixed(4)} | load ${os.loadavg()[0].toFixed(1)}`,
   );
+  // every run is kept as it finishes, so an interrupted bench still leaves its figures
+  writeFileSync(path.join(dir, "runs.json"), JSON.stringify({ xgboost: xgbRuns, ours: ourRuns }, null, 2));
 }
 const m = (rs: Run[], k: string) => median(rs.map((r) => r[k]));
 const rows: [string, string, string][] = [
