@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReferenceProfile } from "../features/profile.js";
 import type { FeatureSchema, FeatureTable } from "../features/schema.js";
-import { computeDrift, psi } from "./drift.js";
+import { computeDrift, DEFAULT_DRIFT_RULE, psi } from "./drift.js";
 import { windowFromColumns } from "./live-window.js";
 import { chiSquareSurvival, ksPValue } from "./stats.js";
 
@@ -105,6 +105,19 @@ describe("drift rule across sample sizes", () => {
     expect(rep.drifted).toContain("borough");
     expect(rep.drifted).toContain("score");
     expect(rep.drifted).not.toContain("temp");
+  });
+  it("exempt (seasonal) columns are reported but never count as drift", () => {
+    const t = table(5000, 8, 1.5);
+    const rule = { ...DEFAULT_DRIFT_RULE, exempt: ["temp"] };
+    const rep = computeDrift(
+      profile,
+      windowFromColumns(schema, profile, (j) => t.columns[j], t.n, scoresOf(t)),
+      rule,
+    );
+    expect(rep.columns.find((c) => c.name === "temp")!.drift).toBe(true);
+    expect(rep.drifted).not.toContain("temp");
+    expect(DEFAULT_DRIFT_RULE.exempt).toContain("month_sin");
+    expect(DEFAULT_DRIFT_RULE.exempt).not.toContain("tmax_anomaly_30d");
   });
   it("a small window is reported but not judged", () => {
     const rep = drift(table(100, 5, 3, 5));

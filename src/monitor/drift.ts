@@ -5,6 +5,7 @@ import {
   type ReferenceProfile,
   upperBound,
 } from "../features/profile.js";
+import { WEATHER_FEATURES } from "../features/weather-windows.js";
 import { chiSquareSurvival, ksPValue } from "./stats.js";
 
 /**
@@ -19,9 +20,25 @@ export interface DriftRule {
   alpha: number;
   psiThreshold: number;
   minSample: number;
+  /** Columns judged and reported but never counted as drift: they move with the calendar by design. */
+  exempt: readonly string[];
 }
 
-export const DEFAULT_DRIFT_RULE: DriftRule = { alpha: 0.01, psiThreshold: 0.2, minSample: 200 };
+/**
+ * Time of year and raw weather windows differ from any few weeks of training data simply because the season
+ * moved on; the model saw every season in training, so that is not drift. The temperature anomaly is not exempt:
+ * a heat wave is exactly what it should flag.
+ */
+export const SEASONAL_FEATURES: readonly string[] = WEATHER_FEATURES.map((f) => f.name).filter(
+  (n) => !n.includes("anomaly"),
+);
+
+export const DEFAULT_DRIFT_RULE: DriftRule = {
+  alpha: 0.01,
+  psiThreshold: 0.2,
+  minSample: 200,
+  exempt: SEASONAL_FEATURES,
+};
 
 export interface ColumnDrift {
   name: string;
@@ -157,7 +174,7 @@ export function computeDrift(
   );
   const score = numericDrift(profile.score, live.scores, rule, m);
   columns.sort((a, b) => b.psi - a.psi);
-  const drifted = columns.filter((c) => c.drift).map((c) => c.name);
+  const drifted = columns.filter((c) => c.drift && !rule.exempt.includes(c.name)).map((c) => c.name);
   if (score.drift) drifted.push("score");
   return { n: live.n, rule, judged: live.n >= rule.minSample, columns, score, drifted };
 }

@@ -7,6 +7,7 @@ import { register as model } from "./model.js";
 import { register as pipeline } from "./pipeline.js";
 import { register as promote } from "./promote.js";
 import { register as registerCmd } from "./register.js";
+import { register as replay } from "./replay.js";
 import { register as rollback } from "./rollback.js";
 import { register as schedule } from "./schedule.js";
 import { register as serve } from "./serve.js";
@@ -34,4 +35,5 @@ export const COMMANDS: Register[] = [
   schedule,
   serve,
   canary,
+  replay,
 ];

@@ -1,0 +1,203 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { loadConfig } from "../../config/index.js";
+import { createObjectStore } from "../../data/index.js";
+import { SCENARIOS, type Scenario } from "../../data/synth/index.js";
+import { RodentError } from "../../errors.js";
+import { dayNumber } from "../../features/index.js";
+import { parseParams } from "../../model/index.js";
+import {
+  DEFAULT_TRIGGER_POLICY,
+  type ReplayPolicy,
+  type ReplayResult,
+  replayChartSvg,
+  replayCsv,
+  runReplay,
+  TriggerPolicySchema,
+} from "../../monitor/index.js";
+import {
+  codeVersion,
+  collect,
+  DEFAULT_REPLAY_RETRAIN,
+  loadGatePolicy,
+  parseAssignments,
+  prepareReplay,
+  StepCache,
+} from "../../pipeline/index.js";
+import { openTracking } from "../../tracking/index.js";
+import { context, emit } from "../context.js";
+
+const POLICIES = ["weekly", "drift", "never"] as const;
+
+/**
+ * Replay parameters. The replay retrains up to once a week for years, so by default it trains smaller models
+ * (120 trees of depth 5) on a city at scale 0.2 and at most 3 years of history: the weekly policy's ~400
+ * retrains then fit in minutes. Policies are compared on the same city, so the comparison stays fair.
+ */
+const REPLAY_PARAMS = { n_estimators: "120", max_depth: "5", eta: "0.15", early_stopping_rounds: "15" };
+
+function month(s: string, field: string, end: boolean): number {
+  const m = /^(\d{4})-(\d{2})$/.exec(s) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m)
+    throw new RodentError(
+      "RODENT_ERR_INVALID_ARGUMENT",
+      `--${field}: expected YYYY-MM or YYYY-MM-DD, got ${JSON.stringify(s)}`,
+    );
+  if (m[3]) return dayNumber(s);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  if (mo < 1 || mo > 12) throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--${field}: month ${mo} is not 1..12`);
+  return end ? Date.UTC(y, mo, 1) / 86_400_000 : Date.UTC(y, mo - 1, 1) / 86_400_000;
+}
+const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+
+export function register(program: Command): void {
+  program
+    .command("replay")
+    .description("run the whole CT loop week by week over a synthetic city's history, per retraining policy")
+    .option("--from <YYYY-MM>", "first replayed month", "2017-01")
+    .option("--to <YYYY-MM>", "last replayed month", "2024-12")
+    .option("--policy <name>", "weekly | drift | never | all", "all")
+    .option("--scenario <name>", `injected change: ${SCENARIOS.join(" | ")}`, "none")
+    .option("--scenario-start <YYYY-MM-DD>", "when the change starts (default: two thirds into the replay)")
+    .option("--seed <n>", "synthetic city seed", "1")
+    .option("--scale <x>", "synthetic city scale (1 ≈ 27,000 restaurants)", "0.2")
+    .option("--train-years <n>", "years of history each retrain learns from", String(DEFAULT_REPLAY_RETRAIN.trainYears))
+    .option("--param <name=value>", "training parameter override (repeatable)", collect, [])
+    .option("--gate <file>", "gate policy file (YAML or JSON)")
+    .option("--trigger <json>", 'retrain trigger policy as JSON, e.g. \'{"consecutive":2,"cooldownDays":28}\'')
+    .option("--out <dir>", "output folder (default RODENT_HOME/replay/latest)")
+    .option("--json", "print one JSON document on stdout")
+    .action(async (o: Record<string, string | string[] | boolean | undefined>) => {
+      const { config, log } = context();
+      const fromDay = month(String(o.from), "from", false);
+      const toDay = month(String(o.to), "to", true);
+      if (toDay <= fromDay) throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", "--to: must be after --from");
+      const policy = String(o.policy);
+      if (policy !== "all" && !POLICIES.includes(policy as ReplayPolicy))
+        throw new RodentError(
+          "RODENT_ERR_INVALID_ARGUMENT",
+          `--policy: expected weekly | drift | never | all, got ${policy}`,
+        );
+      const scenario = String(o.scenario) as Scenario;
+      if (!SCENARIOS.includes(scenario))
+        throw new RodentError(
+          "RODENT_ERR_INVALID_ARGUMENT",
+          `--scenario: expected ${SCENARIOS.join(" | ")}, got ${scenario}`,
+        );
+      const seed = Number(o.seed);
+      const scale = Number(o.scale);
+      if (!Number.isInteger(seed) || seed < 0)
+        throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--seed: not a non-negative integer: ${o.seed}`);
+      if (!(scale > 0 && scale <= 10))
+        throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--scale: expected 0 < x ≤ 10, got ${o.scale}`);
+      const trainYears = Number(o.trainYears);
+      if (!(trainYears > 0))
+        throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--train-years: expected > 0, got ${o.trainYears}`);
+      let trigger = DEFAULT_TRIGGER_POLICY;
+      if (o.trigger) {
+        const r = TriggerPolicySchema.safeParse(JSON.parse(String(o.trigger)));
+        if (!r.success)
+          throw new RodentError(
+            "RODENT_ERR_INVALID_ARGUMENT",
+            `--trigger: ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`,
+          );
+        trigger = r.data;
+      }
+      const params = parseParams({ ...REPLAY_PARAMS, ...parseAssignments(o.param as string[]) });
+      const gate = loadGatePolicy(o.gate as string | undefined);
+      const scenarioStart =
+        (o.scenarioStart as string | undefined) ?? iso(fromDay + Math.floor(((toDay - fromDay) * 2) / 3));
+      // Two years of history before the replay starts, so the first champion has something to learn from.
+      const synth = {
+        seed,
+        scale,
+        scenario,
+        scenarioStart,
+        from: iso(fromDay - 2 * 365),
+        to: iso(toDay - 1),
+      };
+      const base = path.join(config.home, "replay", `${scenario}-s${seed}-x${scale}`);
+      const out = path.resolve((o.out as string | undefined) ?? path.join(config.home, "replay", "latest"));
+      const store = createObjectStore(config);
+      const results: ReplayResult[] = [];
+      const policies = policy === "all" ? [...POLICIES] : [policy as ReplayPolicy];
+      const t0 = Date.now();
+      for (const p of policies) {
+        // Each policy keeps its own registry (its own champion history); data and features are shared.
+        const home = path.join(base, p);
+        await fs.rm(home, { recursive: true, force: true });
+        const pconf = loadConfig({ RODENT_HOME: home, RODENT_LOG_LEVEL: config.logLevel });
+        const tracking = await openTracking(pconf, store);
+        const ctx = {
+          config,
+          log,
+          store,
+          tracker: tracking.tracker,
+          registry: tracking.registry,
+          cache: new StepCache(store),
+          code: codeVersion(),
+          force: false,
+        };
+        try {
+          const { data, retrainer } = await prepareReplay(ctx, {
+            source: `synth:${seed}`,
+            synth,
+            params,
+            gate,
+            ...DEFAULT_REPLAY_RETRAIN,
+            trainYears,
+          });
+          const r = await runReplay(data, retrainer, {
+            policy: p,
+            fromDay,
+            toDay,
+            scenario,
+            changeDay: scenario === "none" ? null : dayNumber(scenarioStart),
+            trigger,
+            log,
+          });
+          results.push(r);
+          log.info({ policy: p, ...r.summary, elapsed_s: r.elapsed_s }, "replay finished");
+        } finally {
+          await tracking.close();
+        }
+      }
+      await fs.mkdir(out, { recursive: true });
+      const meta = {
+        from: iso(fromDay),
+        to: iso(toDay - 1),
+        scenario,
+        scenario_start: scenario === "none" ? null : scenarioStart,
+        seed,
+        scale,
+        params,
+        trigger,
+      };
+      await fs.writeFile(path.join(out, "replay.json"), JSON.stringify({ meta, results }, null, 1));
+      await fs.writeFile(path.join(out, "replay.csv"), replayCsv(results));
+      await fs.writeFile(
+        path.join(out, "replay.svg"),
+        replayChartSvg(results, `Lift at 10% per retraining policy (${scenario})`),
+      );
+      const doc = {
+        out,
+        ...meta,
+        policies: Object.fromEntries(results.map((r) => [r.policy, { ...r.summary, elapsed_s: r.elapsed_s }])),
+        elapsed_s: Number(((Date.now() - t0) / 1000).toFixed(1)),
+      };
+      emit(o.json as boolean | undefined, doc, () =>
+        [
+          `replay ${meta.from} .. ${meta.to}, scenario ${scenario}${meta.scenario_start ? ` from ${meta.scenario_start}` : ""}, seed ${seed}, scale ${scale}`,
+          "policy   weeks retrains promoted refused drift-weeks mean-lift@10 oracle-lift@10 found/status-quo  recovery(1-4,5-8)",
+          ...results.map((r) => {
+            const s = r.summary;
+            const f = (x: number | null, d = 2) => (x === null ? "-" : x.toFixed(d));
+            return `${r.policy.padEnd(8)} ${String(s.weeks).padStart(5)} ${String(s.retrains).padStart(8)} ${String(s.promotions).padStart(8)} ${String(s.refused).padStart(7)} ${String(s.drift_weeks).padStart(11)} ${f(s.mean_lift_at_10).padStart(12)} ${f(s.mean_oracle_lift_at_10).padStart(14)} ${`${s.found_top_k}/${s.status_quo_found}`.padStart(17)}  ${f(s.recovery_weeks_1_4)},${f(s.recovery_weeks_5_8)}`;
+          }),
+          `wrote ${out}/replay.{json,csv,svg}`,
+        ].join("\n"),
+      );
+    });
+}

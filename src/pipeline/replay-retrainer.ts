@@ -1,0 +1,204 @@
+import { loadRecords } from "../data/index.js";
+import { BOROUGHS } from "../data/records.js";
+import type { SynthOptions } from "../data/synth/index.js";
+import { dayNumber, isoOfDay, type TrainingSet } from "../features/index.js";
+import { buildReferenceProfile } from "../features/profile.js";
+import {
+  type EvalMetrics,
+  evaluateScores,
+  type Model,
+  subsetLabels,
+  subsetTable,
+  type TrainParams,
+  trainModel,
+} from "../model/index.js";
+import type { ReplayData, ReplayModel, Retrainer, RetrainOutcome } from "../monitor/replay/types.js";
+import type { PipelineContext } from "./context.js";
+import { decideGate } from "./gate.js";
+import type { GatePolicy } from "./gate-policy.js";
+import { MODEL_NAME } from "./promotion.js";
+import { featuresStep, loadTrainingSet } from "./steps/features.js";
+import { ingestStep } from "./steps/ingest.js";
+import { promoteStep } from "./steps/promote.js";
+import { registerStep } from "./steps/register.js";
+import { EXPERIMENT_NAME } from "./steps/train.js";
+
+/**
+ * The CT loop as the replay runs it (issue 7 §5): the real ingest and feature steps once for the whole history
+ * (point-in-time features make a row identical whether built then or now, as long as records are not edited
+ * afterwards, which holds for the synthetic city), then, at each retrain, the real learner on every inspection
+ * before the cut-off, the real gate against the champion on the same recent holdout, a tracker run, registration
+ * and promotion in the (embedded) registry. Model files are not stored for replay runs: hundreds of retrains
+ * would fill the disk with models nobody serves.
+ */
+export interface ReplayRetrainerOptions {
+  source: string;
+  synth?: Partial<SynthOptions>;
+  params: TrainParams;
+  gate: GatePolicy;
+  /** Train on at most this many years before the cut-off (keeps weekly retrains affordable). */
+  trainYears: number;
+  /** Weeks before the cut-off held out: the first half validates (early stopping, calibration), the last gates. */
+  holdoutWeeks: number;
+  /** The reference profile describes the last weeks of training, "the world at training time". */
+  profileWeeks: number;
+}
+
+export const DEFAULT_REPLAY_RETRAIN = { trainYears: 3, holdoutWeeks: 16, profileWeeks: 8 } as const;
+
+function rowsBetween(day: Int32Array, from: number, to: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < day.length; i++) if (day[i] >= from && day[i] < to) out.push(i);
+  return Int32Array.from(out);
+}
+
+function oracleOf(
+  ts: TrainingSet,
+  truth: { camis: string; inspectionDate: string; inspectionType: string; pTrue: number }[],
+) {
+  if (truth.length === 0) return undefined;
+  const p = new Map<string, number>();
+  for (const t of truth) p.set(`${t.camis}|${t.inspectionDate}|${t.inspectionType}`, t.pTrue);
+  const out = new Float64Array(ts.table.n).fill(Number.NaN);
+  for (let i = 0; i < ts.table.n; i++) {
+    const v = p.get(`${ts.camis[i]}|${isoOfDay(ts.day[i])}|${ts.inspectionType[i]}`);
+    if (v !== undefined) out[i] = v;
+  }
+  return out;
+}
+
+export async function prepareReplay(
+  ctx: PipelineContext,
+  opts: ReplayRetrainerOptions,
+): Promise<{ snapshot: string; data: ReplayData; retrainer: Retrainer }> {
+  const ingest = await ingestStep(ctx, { source: opts.source, synth: opts.synth });
+  const snapshot = ingest.output.snapshot;
+  const features = await featuresStep(ctx, { snapshot });
+  const ts = await loadTrainingSet(ctx, features.output);
+  const sightings = await loadRecords(ctx.store, snapshot, "rat_sightings");
+  const sDays: number[] = [];
+  const sBoro: number[] = [];
+  const byDay = sightings
+    .map((s) => ({
+      d: dayNumber(s.createdDate.slice(0, 10)),
+      b: s.borough ? BOROUGHS.indexOf(s.borough) : BOROUGHS.length,
+    }))
+    .sort((a, b) => a.d - b.d);
+  for (const s of byDay) {
+    sDays.push(s.d);
+    sBoro.push(s.b < 0 ? BOROUGHS.length : s.b);
+  }
+  const data: ReplayData = {
+    table: ts.table,
+    label: ts.label,
+    day: ts.day,
+    borough: ts.borough,
+    oracle: oracleOf(ts, await loadRecords(ctx.store, snapshot, "truth")),
+    sightings: { day: Int32Array.from(sDays), borough: Uint8Array.from(sBoro) },
+  };
+
+  const experimentId = await ctx.tracker.getOrCreateExperiment(`${EXPERIMENT_NAME}-replay`);
+  await ctx.registry.createRegisteredModel(MODEL_NAME);
+  const evalOn = (score: Float64Array, rows: Int32Array): EvalMetrics =>
+    evaluateScores({
+      label: subsetLabels(ts.label, rows),
+      score,
+      day: subsetLabels(ts.day, rows),
+      borough: subsetLabels(ts.borough, rows),
+    });
+
+  /** Train a candidate as of `cutoff` and evaluate it (and the champion) on the gate holdout. */
+  const fit = async (cutoff: number) => {
+    const holdout = opts.holdoutWeeks * 7;
+    const gateFrom = cutoff - Math.floor(holdout / 2);
+    const validFrom = cutoff - holdout;
+    const train = rowsBetween(ts.day, cutoff - Math.round(opts.trainYears * 365.25), validFrom);
+    const valid = rowsBetween(ts.day, validFrom, gateFrom);
+    const gate = rowsBetween(ts.day, gateFrom, cutoff);
+    const trainTable = subsetTable(ts.table, train);
+    const model: Model = await trainModel({
+      train: { table: trainTable, label: subsetLabels(ts.label, train) },
+      valid: { table: subsetTable(ts.table, valid), label: subsetLabels(ts.label, valid) },
+      params: opts.params,
+      meta: { trainingSnapshot: snapshot },
+    });
+    const gateTable = subsetTable(ts.table, gate);
+    const metrics = evalOn(model.predictProba(gateTable), gate);
+    // The reference profile: the most recent weeks the pipeline could see (the gate holdout's end).
+    const recent = rowsBetween(ts.day, cutoff - opts.profileWeeks * 7, cutoff);
+    const recentTable = subsetTable(ts.table, recent.length ? recent : train);
+    const replayModel = (version: string): ReplayModel => ({
+      version,
+      predict: (t) => model.predictProba(t),
+      profile: buildReferenceProfile(recentTable, model.predictProba(recentTable)),
+      offline: { auc: metrics.auc, lift10: metrics.lift_at["10"] },
+    });
+    return {
+      model,
+      metrics,
+      gate,
+      gateTable,
+      replayModel,
+      rows: { train: train.length, valid: valid.length, gate: gate.length },
+    };
+  };
+
+  /** Log a run, register the candidate with the gate decision, promote it when it passed. */
+  const record = async (
+    cutoff: number,
+    reason: string,
+    f: Awaited<ReturnType<typeof fit>>,
+    passed: boolean,
+    reasons: string[],
+  ) => {
+    const run = await ctx.tracker.createRun({
+      experimentId,
+      name: `replay-${isoOfDay(cutoff)}`,
+      tags: {
+        "rodent.snapshot_id": snapshot,
+        "rodent.feature_schema_version": ts.table.schema.version,
+        "rodent.replay_cutoff": isoOfDay(cutoff),
+        "rodent.replay_reason": reason.slice(0, 250),
+      },
+    });
+    await ctx.tracker.logBatch(run.runId, {
+      params: { cutoff: isoOfDay(cutoff), train_rows: String(f.rows.train), gate_rows: String(f.rows.gate) },
+      metrics: [
+        { key: "gate_auc", value: f.metrics.auc },
+        { key: "gate_lift_at_10", value: f.metrics.lift_at["10"] },
+        { key: "gate_ece", value: f.metrics.ece },
+      ].filter((m) => Number.isFinite(m.value)),
+    });
+    await ctx.tracker.endRun(run.runId, "FINISHED");
+    const reg = await registerStep(ctx, { run: run.runId, gate: { passed, reasons } });
+    if (passed) await promoteStep(ctx, { version: reg.output.version, to: "champion" });
+    return reg.output.version;
+  };
+
+  const retrainer: Retrainer = {
+    async initial(cutoff) {
+      const f = await fit(cutoff);
+      const d = decideGate(f.metrics, null, opts.gate);
+      // The first champion of a replay is taken even below the floors (there is nothing else to serve); the
+      // refusal reasons are still recorded on its version.
+      const version = await record(
+        cutoff,
+        "initial champion",
+        f,
+        true,
+        d.passed ? d.reasons : ["initial champion", ...d.reasons],
+      );
+      return f.replayModel(version);
+    },
+    async retrain(cutoff, reason, champion): Promise<RetrainOutcome> {
+      const f = await fit(cutoff);
+      const championMetrics = evalOn(champion.predict(f.gateTable), f.gate);
+      const d = decideGate(f.metrics, championMetrics, opts.gate);
+      const version = await record(cutoff, reason, f, d.passed, d.reasons);
+      return d.passed
+        ? { version, accepted: true, reasons: d.reasons, model: f.replayModel(version) }
+        : { version, accepted: false, reasons: d.reasons };
+    },
+  };
+  return { snapshot, data, retrainer };
+}
