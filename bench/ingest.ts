@@ -40,6 +40,7 @@ async function synthDir(scale: number): Promise<string> {
 
 interface Run {
   seconds: number;
+  cpu_seconds?: number;
   rows_in: number;
   rows_per_s: number;
   peak_rss_mb: number;
@@ -78,6 +79,7 @@ async function main() {
       rows_in: results[0]!.rows_in,
       median_seconds: Number(median(results.map((r) => r.seconds)).toFixed(2)),
       median_rows_per_s: Math.round(median(results.map((r) => r.rows_per_s))),
+      median_cpu_seconds: Number(median(results.map((r) => r.cpu_seconds ?? Number.NaN)).toFixed(1)),
       peak_rss_mb: Math.max(...results.map((r) => r.peak_rss_mb)),
       same_snapshot_every_run: new Set(results.map((r) => r.snapshot)).size === 1,
       cpus: os.cpus().length,
