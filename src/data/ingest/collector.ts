@@ -60,6 +60,7 @@ export class DatasetCollector<R> {
     const fileStats = { file: label, format, rows_in: 0 };
     this.quality.files.push(fileStats);
     const map = this.spec.bind(header);
+    const raw = (cells: string[]) => Object.fromEntries(table.columns.map((c, i) => [c, cells[i] ?? null]));
     let row = 0;
     let pendingTicks = 0;
     for await (const cells of table.rows) {
@@ -68,14 +69,13 @@ export class DatasetCollector<R> {
         onRows?.(pendingTicks);
         pendingTicks = 0;
       }
-      const raw = () => Object.fromEntries(table.columns.map((c, i) => [c, cells[i] ?? null]));
       if (!table.seenColumns && cells.length !== header.length) {
-        await this.reject(label, row, "*", "column_count", raw());
+        await this.reject(label, row, "*", "column_count", raw(cells));
         continue;
       }
       const r = map(cells);
       if (isRejection(r)) {
-        await this.reject(label, row, r.field, r.reason, raw());
+        await this.reject(label, row, r.field, r.reason, raw(cells));
         continue;
       }
       await this.addValid(r, origin, row);
