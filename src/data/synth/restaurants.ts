@@ -23,7 +23,7 @@ import {
   type ViolationCode,
 } from "./codes.js";
 import { csvField, type GzCsvWriter } from "./csv-out.js";
-import { dayToUs } from "./dates.js";
+import { dayToUs, weekday } from "./dates.js";
 import { drawBuilding, drawName, drawPhone } from "./names.js";
 import type { PressureField } from "./pressure.js";
 import { AliasTable, hashSeed, Rng } from "./prng.js";
@@ -266,8 +266,17 @@ function nextCycle(rng: Rng, day: number, g: "A" | "B" | "C"): number {
   return day + rng.int(95, 150);
 }
 
+/** 7–58 days; a weekend shift adds at most 2, so re-inspections stay within DOHMH's 7–60 days. */
 function reinspectionDelay(rng: Rng): number {
-  return 7 + Math.min(53, Math.floor(rng.gamma(2) * 9));
+  return 7 + Math.min(51, Math.floor(rng.gamma(2) * 9));
+}
+
+/** Inspectors work Monday to Saturday, Saturdays lightly: Sundays and most Saturdays move to Monday. */
+function workday(rng: Rng, day: number): number {
+  const wd = weekday(day);
+  if (wd === 6) return day + 1;
+  if (wd === 5 && rng.next() < 0.7) return day + 2;
+  return day;
 }
 
 /** Simulate one restaurant over [open, close] ∩ [from, to] and write its rows. */
@@ -289,13 +298,13 @@ function simulate(ctx: Ctx, idx: number, camis: string, open: number, close: num
     let last = day;
     let g: "A" | "B" | "C" = "A";
     if (init.closed) {
-      const r = day + rng.int(1, 6);
+      const r = workday(rng, day + rng.int(1, 6));
       if (r > end) return Number.POSITIVE_INFINITY;
       sanitary(ctx, rng, pl, hist, r, tReopen, "reopen", pre, () => "P", ev);
       last = r;
     }
     if (init.score >= 14 || init.closed) {
-      const r = Math.max(day + reinspectionDelay(rng), last + 1);
+      const r = workday(rng, Math.max(day + reinspectionDelay(rng), last + 1));
       if (r > end) return Number.POSITIVE_INFINITY;
       const re = sanitary(
         ctx,
@@ -316,18 +325,18 @@ function simulate(ctx: Ctx, idx: number, camis: string, open: number, close: num
       last = r;
       g = letter(re.score);
       if (re.closed) {
-        const r2 = r + rng.int(1, 6);
+        const r2 = workday(rng, r + rng.int(1, 6));
         if (r2 > end) return Number.POSITIVE_INFINITY;
         sanitary(ctx, rng, pl, hist, r2, tReopen, "reopen", pre, () => "", ev);
         last = r2;
       }
     }
-    return nextCycle(rng, last, g);
+    return workday(rng, nextCycle(rng, last, g));
   };
 
   let inspected = false;
   if (isNew) {
-    const first = open + rng.int(7, 75);
+    const first = workday(rng, open + rng.int(7, 75));
     if (first <= end) {
       let next = cycle(first, true);
       inspected = true;
@@ -347,7 +356,7 @@ function simulate(ctx: Ctx, idx: number, camis: string, open: number, close: num
     const u = rng.next();
     const g0 = u < 0.8 ? "A" : u < 0.92 ? "B" : "C";
     const interval = nextCycle(rng, 0, g0);
-    let next = ctx.from + rng.int(0, interval - 1);
+    let next = workday(rng, ctx.from + rng.int(0, interval - 1));
     while (next <= end) {
       inspected = true;
       next = cycle(next, false);
@@ -364,12 +373,13 @@ function simulate(ctx: Ctx, idx: number, camis: string, open: number, close: num
   const startAdmin = Math.max(open, ctx.from);
   for (const [type, family, rate] of adminKinds) {
     let t = startAdmin + rng.exponential(rate / 365.25);
-    let lastDay = -1;
+    const used = new Set<number>(); // one inspection of a type per day (the key includes only the date)
     while (t <= end) {
-      const day = Math.floor(t);
+      const day = workday(rng, Math.floor(t));
       t += rng.exponential(rate / 365.25);
-      if (day === lastDay) continue;
-      lastDay = day;
+      if (day > end) break;
+      if (used.has(day)) continue;
+      used.add(day);
       const date = dayToUs(day);
       const lines: string[] = [];
       const codes = ADMIN_CODES[family];

@@ -208,6 +208,17 @@ describe("synthetic NYC: DOHMH rules, base rate and seasons", () => {
       expect(r.datasets[d]?.quarantined).toBe(0);
   });
 
+  it("inspects Monday to Saturday, Saturdays lightly", () => {
+    const wd = new Array(7).fill(0); // 0 = Monday
+    for (const x of insp) wd[(((x.day + 3) % 7) + 7) % 7]++;
+    expect(wd[6]).toBe(0);
+    expect(wd[5]).toBeGreaterThan(0);
+    expect(wd[5]).toBeLessThan(wd[2] / 2);
+    // Nothing outside the simulated range.
+    expect(Math.min(...insp.map((x) => x.day))).toBeGreaterThanOrEqual(isoToDay("2018-01-01"));
+    expect(Math.max(...insp.map((x) => x.day))).toBeLessThanOrEqual(isoToDay("2019-12-31"));
+  });
+
   it("keys are unique: never the same violation twice in one inspection", () => {
     const keys = rows.map((r) => `${r.CAMIS}|${r["INSPECTION DATE"]}|${r["INSPECTION TYPE"]}|${r["VIOLATION CODE"]}`);
     expect(new Set(keys).size).toBe(keys.length);
