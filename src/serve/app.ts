@@ -9,12 +9,14 @@ import external, { DEFAULT_PRESSURE, type PressureLimits } from "./plugins/exter
 import metrics from "./plugins/metrics.js";
 import modelHost from "./plugins/model-host.js";
 import { validatorCompiler } from "./plugins/validation.js";
+import webStatic from "./plugins/web-static.js";
 import admin from "./routes/admin.js";
 import health from "./routes/health.js";
 import model from "./routes/model.js";
 import predict from "./routes/predict.js";
 import rankings from "./routes/rankings.js";
 import risk from "./routes/risk.js";
+import webRoutes from "./routes/ui-routes.js";
 import { MAX_ROWS } from "./schemas/predict.js";
 
 export interface AppOptions {
@@ -33,10 +35,24 @@ export interface AppOptions {
   /** Close the host (polling, registry handle) with the app. */
   closeHost?: boolean;
   version?: string;
+  /** Set `draining` when shutdown starts: readiness turns 503 and responses ask clients to close the socket. */
+  lifecycle?: Lifecycle;
+}
+
+export interface Lifecycle {
+  draining: boolean;
+  /** Requests received and not yet answered (server.ts waits for 0 before closing). */
+  inFlight: number;
 }
 
 /** Bytes a row of `features` numbers may need as JSON, generously ("feature_name": -1.2345678e-12,). */
 const BYTES_PER_FEATURE = 64;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    lifecycle: Lifecycle;
+  }
+}
 
 /**
  * Build the service, not listening (server.ts listens). Boot order by role: third-party plugins, app
@@ -59,6 +75,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
+  const lifecycle = opts.lifecycle ?? { draining: false, inFlight: 0 };
+  app.decorate("lifecycle", lifecycle);
+  // First hook of all, so every request is counted; "close" fires on both a sent response and an abort.
+  app.addHook("onRequest", (_req, reply, done) => {
+    lifecycle.inFlight++;
+    reply.raw.once("close", () => {
+      lifecycle.inFlight--;
+    });
+    done();
+  });
+
   // 1. third-party
   await app.register(external, {
     pressure: { ...DEFAULT_PRESSURE, ...opts.pressure },
@@ -70,6 +97,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(errors);
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
+    // While draining, keep answering but move keep-alive clients off this process.
+    if (lifecycle.draining) reply.header("connection", "close");
   });
   if (opts.logger) {
     // One line per request, with its id; never bodies (they may be large, and are the caller's data).
@@ -95,9 +124,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await v1.register(predict, { schema, maxRows, bodyLimit });
       await v1.register(rankings);
       await v1.register(model);
+      await v1.register(webRoutes, opts.web ?? {});
     },
     { prefix: "/v1" },
   );
+  await app.register(webStatic, {});
   if (opts.adminToken) await app.register(admin, { prefix: "/admin", token: opts.adminToken });
   await app.ready();
   return app as unknown as FastifyInstance;

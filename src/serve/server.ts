@@ -26,6 +26,11 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Longest wait for in-flight requests on shutdown before sockets are destroyed. */
   graceMs?: number;
+  /**
+   * On shutdown, keep serving this long with readiness 503 and `connection: close` before closing the listener,
+   * so a load balancer stops routing here and requests already sent are read and answered (default 1000).
+   */
+  drainDelayMs?: number;
 }
 
 /** Build the host from config, load the first model, listen, poll the registry. The only place that listens. */
@@ -47,17 +52,42 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
   const first = await host.refresh();
   if (!host.ready)
     log.warn({ report: first }, "no model or serving table yet; /health/ready answers 503 until one loads");
-  const app = await buildApp({ host, adminToken: config.serve.adminToken, logger: log, closeHost: true });
+  const lifecycle = { draining: false, inFlight: 0 };
+  const app = await buildApp({
+    host,
+    adminToken: config.serve.adminToken,
+    logger: log,
+    closeHost: true,
+    lifecycle,
+    web: { config },
+  });
   const address = await app.listen({ port: opts.port ?? config.serve.port, host: opts.host ?? config.serve.host });
   host.startPolling(config.serve.pollSeconds);
   const url = address.replace("[::1]", "localhost");
 
   let closing: Promise<void> | null = null;
   const graceMs = opts.graceMs ?? 10_000;
+  const drainDelayMs = opts.drainDelayMs ?? 1000;
   const close = () => {
     closing ??= (async () => {
-      log.info({ graceMs }, "draining: no new connections, waiting for in-flight requests");
+      log.info({ drainDelayMs, graceMs }, "draining: readiness off, finishing requests, then closing");
+      lifecycle.draining = true;
       host.stopPolling();
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      await sleep(drainDelayMs);
+      // Closing destroys connections without a request in progress, including ones whose request bytes are
+      // still unread in the socket because the loop was busy. So first wait until nothing has been in flight
+      // for a quiet window (the loop then reads and answers whatever is pending), bounded by the grace period.
+      const deadline = performance.now() + graceMs;
+      let quietSince = performance.now();
+      while (performance.now() < deadline) {
+        if (lifecycle.inFlight > 0) quietSince = performance.now();
+        else if (performance.now() - quietSince >= 200) break;
+        await sleep(20);
+      }
+      // Nothing is in flight: what stays open is idle keep-alive sockets or ones whose request was already
+      // answered (e.g. a 413 whose body was never read). Close them so close() need not wait for timeouts.
+      if (lifecycle.inFlight <= 0) app.server.closeAllConnections();
       const timer = setTimeout(() => {
         log.warn("grace period over; closing remaining connections");
         app.server.closeAllConnections();

@@ -10,6 +10,17 @@ function port(v: string): number {
   return n;
 }
 
+function ms(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) {
+    throw new RodentError(
+      "RODENT_ERR_INVALID_ARGUMENT",
+      `--drain-delay: expected 0–600000 ms (got ${JSON.stringify(v)})`,
+    );
+  }
+  return n;
+}
+
 /** `rodent serve`: start the prediction service and say where to look. Runs until SIGTERM/SIGINT. */
 export function register(program: Command): void {
   program
@@ -17,12 +28,13 @@ export function register(program: Command): void {
     .description("start the prediction service (REST API, /docs, /metrics) on the configured port")
     .option("--port <n>", "port (default RODENT_PORT, 8080; 0 = any free port)", port)
     .option("--host <addr>", "address to bind (default RODENT_HOST, 127.0.0.1)")
+    .option("--drain-delay <ms>", "on SIGTERM, keep answering this long (readiness 503) before closing", ms, 1000)
     .option("--json", "print one JSON line with the URLs once listening")
-    .action(async (o: { port?: number; host?: string; json?: boolean }) => {
+    .action(async (o: { port?: number; host?: string; drainDelay: number; json?: boolean }) => {
       const { config, log } = context();
       // Lazy: other commands need not load Fastify and the service.
       const { startServer } = await import("../../serve/server.js");
-      const srv = await startServer({ config, log, port: o.port, host: o.host });
+      const srv = await startServer({ config, log, port: o.port, host: o.host, drainDelayMs: o.drainDelay });
       const s = srv.host.state;
       const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;
       const sample = top ? `${srv.url}/v1/restaurants/${top}/risk` : `${srv.url}/v1/rankings?k=5`;

@@ -126,6 +126,8 @@ export default fp(
       }
       const status = err.statusCode ?? 500;
       if (status === 413 || err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+        // The rest of the body is never read: close the socket rather than leave a half-read request open.
+        reply.header("connection", "close");
         return reply
           .status(413)
           .send(body(413, "RODENT_ERR_TOO_LARGE", `body: ${err.message}`, req, { field: "body" }));

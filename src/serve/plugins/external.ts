@@ -1,8 +1,9 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import underPressure from "@fastify/under-pressure";
-import type { FastifyInstance } from "fastify";
+import underPressure, { type FastifyUnderPressureOptions } from "@fastify/under-pressure";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { RodentError } from "../../errors.js";
 
 export interface PressureLimits {
   /** Mean event-loop delay (ms) above which requests get 503. */
@@ -20,7 +21,24 @@ export const DEFAULT_PRESSURE: PressureLimits = { maxEventLoopDelay: 1000, retry
 /** Third-party plugins: overload shedding, then the OpenAPI document and its UI (assets bundled, no CDN). */
 export default fp(
   async function external(app: FastifyInstance, opts: { pressure: PressureLimits; version: string }) {
+    // The delay histogram starts at registration, so its first sample covers boot (schema compilation, on a
+    // busy machine over a second). Shedding on that would refuse the first requests of a healthy process.
+    let readyAt = Number.POSITIVE_INFINITY;
+    app.addHook("onReady", async () => {
+      readyAt = performance.now();
+    });
+    const interval = opts.pressure.sampleInterval ?? 1000;
+    const retryAfter = String(opts.pressure.retryAfter);
     await app.register(underPressure, {
+      // Returning a value makes under-pressure send it (index.js handlePressure); its types only say void.
+      pressureHandler: ((_req: FastifyRequest, reply: FastifyReply, type: string, value: number | undefined) => {
+        if (type === "eventLoopDelay" && performance.now() - readyAt < 2 * interval) return undefined;
+        reply.status(503).header("retry-after", retryAfter);
+        return new RodentError(
+          "RODENT_ERR_UNAVAILABLE",
+          `overloaded (${type} ${Math.round(Number(value))}); retry later`,
+        );
+      }) as unknown as FastifyUnderPressureOptions["pressureHandler"],
       maxEventLoopDelay: opts.pressure.maxEventLoopDelay,
       maxHeapUsedBytes: opts.pressure.maxHeapUsedBytes,
       maxRssBytes: opts.pressure.maxRssBytes,

@@ -9,7 +9,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/health/live", { schema: liveRouteSchema, config: exempt }, async () => ({ status: "ok" as const }));
   app.get("/health/ready", { schema: readyRouteSchema, config: exempt }, async (_req, reply) => {
     const s = host.state;
-    const ready = host.ready;
+    const ready = host.ready && !app.lifecycle.draining;
     if (!ready) reply.status(503).header("retry-after", "5");
     return {
       status: ready ? ("ready" as const) : ("not-ready" as const),
