@@ -14,6 +14,7 @@ import { register as serve } from "./serve.js";
 import { register as snapshots } from "./snapshots.js";
 import { register as synth } from "./synth.js";
 import { register as train } from "./train.js";
+import { register as up } from "./up.js";
 import { register as validate } from "./validate.js";
 
 /** Each command file exports `register(program)`. Add new commands to this list. */
@@ -36,4 +37,5 @@ export const COMMANDS: Register[] = [
   serve,
   canary,
   replay,
+  up,
 ];

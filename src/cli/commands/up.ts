@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import {
+  DEFAULT_SOURCE,
+  formatPipelineSummary,
+  loadGatePolicy,
+  runPipelineDetailed,
+  withRunLock,
+} from "../../pipeline/index.js";
+import { context } from "../context.js";
+
+/**
+ * `rodent up`: the README's main job. The whole CT loop on the embedded defaults (synthetic NYC unless a source
+ * is given; every finished step is reused on the next run), then the service with the web page, until Ctrl-C.
+ */
+export function register(program: Command): void {
+  program
+    .command("up")
+    .description("run the CT pipeline (ingest → … → promote), then serve the champion and the web page")
+    .option("--source <source>", "socrata | dir:PATH | synth[:SEED]", DEFAULT_SOURCE)
+    .option("--synth-scale <x>", "synthetic source: city scale (1 = NYC size)")
+    .option("--port <n>", "port (default RODENT_PORT, 8080)")
+    .action(async (o: { source: string; synthScale?: string; port?: string }) => {
+      const { config, log } = context();
+      const synth = o.synthScale !== undefined ? { scale: Number(o.synthScale) } : undefined;
+      const { result, details } = await withRunLock(config.home, () =>
+        runPipelineDetailed({ config, log, source: o.source, policy: loadGatePolicy(), synth }),
+      );
+      process.stdout.write(`${formatPipelineSummary(result, details)}\n\n`);
+      const { startServer } = await import("../../serve/server.js");
+      const srv = await startServer({ config, log, port: o.port === undefined ? undefined : Number(o.port) });
+      const s = srv.host.state;
+      const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;
+      process.stdout.write(
+        [
+          `rodent-risk is up: champion v${s.champion?.ref.version ?? "?"} on snapshot ${s.city?.id ?? "?"}`,
+          `  web page:  ${srv.url}/`,
+          `  API docs:  ${srv.url}/docs`,
+          `  try:       curl -s '${srv.url}/v1/rankings?k=10&borough=brooklyn'`,
+          top ? `             curl -s '${srv.url}/v1/restaurants/${top}/risk'` : "",
+          "  stop with Ctrl-C",
+        ]
+          .filter(Boolean)
+          .join("\n") + "\n",
+      );
+      await srv.closed;
+    });
+}
