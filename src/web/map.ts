@@ -246,7 +246,7 @@ function legend(): HTMLElement {
     "ul",
     { class: "legend", "aria-label": "Risk bands" },
     ...BANDS.map((b) =>
-      h("li", {}, h("span", { class: "swatch", style: `background:${BAND_COLOUR[b]}` }), BAND_LABEL[b]),
+      h("li", {}, h("span", { class: `swatch swatch-${b}` }), BAND_LABEL[b]),
     ),
   );
 }
