@@ -245,9 +245,7 @@ function legend(): HTMLElement {
   return h(
     "ul",
     { class: "legend", "aria-label": "Risk bands" },
-    ...BANDS.map((b) =>
-      h("li", {}, h("span", { class: `swatch swatch-${b}` }), BAND_LABEL[b]),
-    ),
+    ...BANDS.map((b) => h("li", {}, h("span", { class: `swatch swatch-${b}` }), BAND_LABEL[b])),
   );
 }
 
