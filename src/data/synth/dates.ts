@@ -1,18 +1,29 @@
 // Day numbers (integer days since 1970-01-01 UTC) and the date formats of the NYC exports.
 
-const MS_PER_DAY = 86_400_000;
+// Civil-calendar arithmetic (H. Hinnant's days_from_civil / civil_from_days): no Date objects in hot loops.
+
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** "YYYY-MM-DD" → day number. Returns NaN for a malformed or impossible date. */
 export function isoToDay(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return Number.NaN;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return Number.NaN;
-  return Math.round(t / MS_PER_DAY);
+  if (iso.length !== 10 || iso[4] !== "-" || iso[7] !== "-") return Number.NaN;
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1)
+    return Number.NaN;
+  if (d > (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1])) return Number.NaN;
+  return daysFromCivil(y, m, d);
 }
 
 export interface Ymd {
@@ -22,8 +33,15 @@ export interface Ymd {
 }
 
 export function dayToYmd(day: number): Ymd {
-  const dt = new Date(day * MS_PER_DAY);
-  return { y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() };
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -59,8 +77,7 @@ export function dayTimeToUs(day: number, seconds: number): string {
 
 /** Day of year 0..365 (for climatology and seasonal shapes). */
 export function dayOfYear(day: number): number {
-  const { y } = dayToYmd(day);
-  return day - Math.round(Date.UTC(y, 0, 1) / MS_PER_DAY);
+  return day - daysFromCivil(dayToYmd(day).y, 1, 1);
 }
 
 /** 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */

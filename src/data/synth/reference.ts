@@ -4,7 +4,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { parse } from "csv-parse/sync";
 import { RodentError } from "../../errors.js";
 import { BOROUGHS, NYC_BBOX } from "../records.js";
 import { isoToDay, weekday } from "./dates.js";
@@ -75,8 +74,60 @@ function readGz(file: string): string {
   }
 }
 
+/** RFC 4180 CSV → records keyed by header (small reference files; much faster than a general parser here). */
 function rows(text: string): Record<string, string>[] {
-  return parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true, bom: true });
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const table: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let field: string;
+    if (text[i] === '"') {
+      let j = i + 1;
+      let out = "";
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+          out += text.slice(j);
+          j = n;
+          break;
+        }
+        out += text.slice(j, q);
+        if (text[q + 1] === '"') {
+          out += '"';
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
+      }
+      field = out;
+      i = j;
+    } else {
+      let j = i;
+      while (j < n && text[j] !== "," && text[j] !== "\n" && text[j] !== "\r") j++;
+      field = text.slice(i, j);
+      i = j;
+    }
+    row.push(field);
+    if (text[i] === ",") i++;
+    else {
+      if (text[i] === "\r") i++;
+      if (text[i] === "\n") i++;
+      if (row.length > 1 || row[0] !== "") table.push(row);
+      row = [];
+    }
+  }
+  if (row.length) table.push(row);
+  const head = table[0] ?? [];
+  const out: Record<string, string>[] = [];
+  for (let r = 1; r < table.length; r++) {
+    const rec: Record<string, string> = {};
+    for (let c = 0; c < head.length; c++) rec[head[c]] = table[r][c] ?? "";
+    out.push(rec);
+  }
+  return out;
 }
 
 const inBox = (lat: number, lon: number) =>

@@ -87,9 +87,14 @@ const EMPTY_TRIPLE = ",,Not Applicable";
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** A small fixed rodent-risk effect per cuisine (kitchens with grain, produce or long hours attract more). */
+const CUISINE_EFFECT = new Map<string, number>();
 function cuisineEffect(cuisine: string): number {
-  const u = hashSeed(...Array.from(cuisine, (ch) => ch.charCodeAt(0))) / 4294967296;
-  return 0.3 * (u - 0.5);
+  let e = CUISINE_EFFECT.get(cuisine);
+  if (e === undefined) {
+    e = 0.3 * (hashSeed(...Array.from(cuisine, (ch) => ch.charCodeAt(0))) / 4294967296 - 0.5);
+    CUISINE_EFFECT.set(cuisine, e);
+  }
+  return e;
 }
 
 interface Place {
