@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
 import { bandOf, topFraction } from "../bands.js";
 import { keyFraction, rowFraction } from "../canary.js";
+import { compileRowsValidator, FEATURE_TABLE } from "../row-validator.js";
 import { MAX_ROWS, type PredictBody, predictRouteSchema } from "../schemas/predict.js";
 import { answeredBy, readyState } from "./answer.js";
 
@@ -27,17 +28,19 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
   const host = app.modelHost;
   const maxRows = opts.maxRows ?? MAX_ROWS;
   const featureNames = opts.schema.features.map((f) => f.name);
+  const rowsValidator = compileRowsValidator(opts.schema, maxRows);
   app.post(
     "/predict",
     {
       schema: predictRouteSchema(opts.schema, maxRows),
+      // One pass checks the rows against the feature schema and fills the table (see row-validator.ts).
+      validatorCompiler: () => rowsValidator,
       bodyLimit: opts.bodyLimit,
       config: { featureNames },
     },
     async (req, reply) => {
       const s = readyState(host.state, reply);
-      const rows = (req.body as PredictBody).rows;
-      const table = rowsToTable(opts.schema, rows);
+      const table = (req.body as { [FEATURE_TABLE]?: FeatureTable })[FEATURE_TABLE] as FeatureTable;
       // Sticky split: the caller's key if given, else the first row's values.
       const key = req.headers["x-rodent-route-key"];
       const fraction =

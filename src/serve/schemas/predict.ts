@@ -4,8 +4,8 @@ import { AnsweredBy, ErrorResponse, RiskBand } from "./common.js";
 
 /** Documented batch limit of POST /v1/predict. */
 export const MAX_ROWS = 1000;
-/** Float32 range: a larger finite number would become Infinity in the feature table. */
-const F32_MAX = 3.4028234663852886e38;
+
+import { F32_MAX } from "../row-validator.js";
 
 /**
  * The request schema is the model's feature schema: one property per feature, all required, nothing else.
