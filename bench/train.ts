@@ -146,9 +146,13 @@ const rows: [string, string, string][] = [
   ["trees kept", String(m(xgbRuns, "best_iteration") + 1), String(m(ourRuns, "trees"))],
   ["peak memory (MB)", m(xgbRuns, "peak_rss_mb").toFixed(0), m(ourRuns, "peak_rss_mb").toFixed(0)],
   ["batch scoring (rows/s)", m(xgbRuns, "batch_rows_per_s").toFixed(0), m(ourRuns, "batch_rows_per_s").toFixed(0)],
+  ["batch scoring (rows/CPU-s)", "-", m(ourRuns, "batch_rows_per_cpu_s").toFixed(0)],
   ["single-row scoring (µs)", "-", m(ourRuns, "single_row_us").toFixed(2)],
-  ["TreeSHAP per row (µs)", "-", m(ourRuns, "treeshap_us").toFixed(1)],
-  ["Saabas per row (µs)", "-", m(ourRuns, "saabas_us").toFixed(2)],
+  ["single-row (CPU µs)", "-", m(ourRuns, "single_row_cpu_us").toFixed(2)],
+  ["300×depth-6 single (CPU µs)", "-", m(ourRuns, "fixed300_single_row_cpu_us").toFixed(2)],
+  ["300×depth-6 batch (rows/CPU-s)", "-", m(ourRuns, "fixed300_batch_rows_per_cpu_s").toFixed(0)],
+  ["TreeSHAP per row (CPU µs)", "-", m(ourRuns, "treeshap_cpu_us").toFixed(1)],
+  ["Saabas per row (CPU µs)", "-", m(ourRuns, "saabas_cpu_us").toFixed(2)],
 ];
 const summary = {
   data: { source: want.source, features: meta.features, ...sizes, feature_build_seconds: meta.feature_build_seconds },
@@ -164,8 +168,8 @@ const summary = {
 console.log(
   `\nmedians of ${RUNS} runs, ${want.source}: train ${sizes.train} / valid ${sizes.valid} / test ${sizes.test} rows × ${meta.features} features, nthread=${params.nthread} for XGBoost`,
 );
-console.log(`${"".padEnd(26)}${"xgboost".padStart(14)}${"ours".padStart(14)}`);
-for (const [k, a, b] of rows) console.log(`${k.padEnd(26)}${a.padStart(14)}${b.padStart(14)}`);
+console.log(`${"".padEnd(32)}${"xgboost".padStart(14)}${"ours".padStart(14)}`);
+for (const [k, a, b] of rows) console.log(`${k.padEnd(32)}${a.padStart(14)}${b.padStart(14)}`);
 console.log(
   `AUC gap ${summary.auc_gap.toFixed(4)}, wall-time ratio ${summary.time_ratio.toFixed(2)}×, CPU-time ratio ${summary.cpu_time_ratio.toFixed(2)}×, load average ${os
     .loadavg()

@@ -99,6 +99,11 @@ export class Forest {
    * independent, so the CPU overlaps the loads and branches of one with the others'. Leaves are summed in tree order.
    */
   marginRow(row: ArrayLike<number>): number {
+    return this.marginAt(row, 0);
+  }
+
+  /** Margin of the row stored at row[offset .. offset + nFeatures). */
+  marginAt(row: ArrayLike<number>, o: number): number {
     const child = this.child;
     const feature = this.feature;
     const threshold = this.threshold;
@@ -116,10 +121,10 @@ export class Forest {
       let d = roots[t + 3];
       const depth = Math.max(depths[t], depths[t + 1], depths[t + 2], depths[t + 3]);
       for (let k = 0; k < depth; k++) {
-        const va = row[feature[a]];
-        const vb = row[feature[b]];
-        const vc = row[feature[c]];
-        const vd = row[feature[d]];
+        const va = row[o + feature[a]];
+        const vb = row[o + feature[b]];
+        const vc = row[o + feature[c]];
+        const vd = row[o + feature[d]];
         a = child[a] + +(va >= threshold[a]) + (+Number.isNaN(va) & missRight[a]);
         b = child[b] + +(vb >= threshold[b]) + (+Number.isNaN(vb) & missRight[b]);
         c = child[c] + +(vc >= threshold[c]) + (+Number.isNaN(vc) & missRight[c]);
@@ -133,7 +138,7 @@ export class Forest {
     for (; t < T; t++) {
       let n = roots[t];
       for (let k = depths[t]; k > 0; k--) {
-        const v = row[feature[n]];
+        const v = row[o + feature[n]];
         n = child[n] + +(v >= threshold[n]) + (+Number.isNaN(v) & missRight[n]);
       }
       acc = Math.fround(acc + value[n]);
@@ -142,43 +147,21 @@ export class Forest {
   }
 
   /**
-   * Margins of every row of a column-major table. Rows go in blocks, transposed to row-major; each tree advances
-   * the whole block one level at a time, so the rows' walks are independent and the CPU overlaps them.
+   * Margins of every row of a column-major table: rows are transposed in blocks to row-major (one row's features
+   * adjacent) and each is walked as in marginRow. (A level-by-level walk of the whole block measured 1.5× slower.)
    */
   marginTable(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
     const F = this.nFeatures;
     const n = table.n;
     const cols = table.columns;
     const block = new Float32Array(BLOCK * F);
-    const acc = new Float32Array(BLOCK);
-    const pos = new Int32Array(BLOCK);
-    const child = this.child;
-    const feature = this.feature;
-    const threshold = this.threshold;
-    const value = this.value;
-    const missRight = this.missRight;
-    const roots = this.roots;
-    const depths = this.depths;
-    const base = Math.fround(this.baseMargin);
     for (let start = 0; start < n; start += BLOCK) {
       const len = Math.min(BLOCK, n - start);
       for (let f = 0; f < F; f++) {
         const col = cols[f];
         for (let i = 0; i < len; i++) block[i * F + f] = col[start + i];
       }
-      acc.fill(base);
-      for (let t = 0; t < roots.length; t++) {
-        pos.fill(roots[t]);
-        for (let d = depths[t]; d > 0; d--) {
-          for (let i = 0; i < len; i++) {
-            const nd = pos[i];
-            const v = block[i * F + feature[nd]];
-            pos[i] = child[nd] + +(v >= threshold[nd]) + (+Number.isNaN(v) & missRight[nd]);
-          }
-        }
-        for (let i = 0; i < len; i++) acc[i] += value[pos[i]]; // Float32Array store rounds like XGBoost's float sum
-      }
-      for (let i = 0; i < len; i++) out[start + i] = acc[i];
+      for (let i = 0; i < len; i++) out[start + i] = this.marginAt(block, i * F);
     }
     return out;
   }
