@@ -25,13 +25,12 @@ export interface DriftRule {
 }
 
 /**
- * Time of year and raw weather windows differ from any few weeks of training data simply because the season
- * moved on; the model saw every season in training, so that is not drift. The temperature anomaly is not exempt:
- * a heat wave is exactly what it should flag.
+ * Time of year and the weather windows are the same for every restaurant on a day, so a week of live rows holds
+ * one value of each: against weeks of training rows that always "differs", whatever the weather. The model saw
+ * every season and its anomalies in training; these columns are reported, never counted. Weather that matters
+ * shows through its effects (sightings, scores), which are watched.
  */
-export const SEASONAL_FEATURES: readonly string[] = WEATHER_FEATURES.map((f) => f.name).filter(
-  (n) => !n.includes("anomaly"),
-);
+export const SEASONAL_FEATURES: readonly string[] = WEATHER_FEATURES.map((f) => f.name);
 
 export const DEFAULT_DRIFT_RULE: DriftRule = {
   alpha: 0.01,

@@ -8,7 +8,7 @@ import { chiSquareSurvival } from "./stats.js";
  *    (homogeneity chi-square; the largest relative share change ≥ shareChange). Weather and season move all boroughs
  *    together, so they cancel here; a programme in one borough does not.
  *  - volume: citywide count vs the same window a year before (conditional binomial test on the two counts;
- *    |ratio − 1| ≥ volumeChange). Catches a reporting surge or a city-wide change.
+ *    ratio ≥ 1 + volumeChange or ≤ 1 / (1 + volumeChange)). Catches a reporting surge or a city-wide change.
  */
 export interface SourceDriftRule {
   windowDays: number;
@@ -16,11 +16,13 @@ export interface SourceDriftRule {
   shareChange: number;
   volumeChange: number;
 }
+// Volume compares with the same weeks a year before, and a warm or wet year moves it by half again on its own
+// (seen in the synthetic city, whose weather is Central Park's real record): only a factor of 1.8 either way counts.
 export const DEFAULT_SOURCE_RULE: SourceDriftRule = {
   windowDays: 14,
   alpha: 0.001,
   shareChange: 0.2,
-  volumeChange: 0.5,
+  volumeChange: 0.8,
 };
 
 export interface SourceDrift {
@@ -107,6 +109,10 @@ export function sourceDrift(
     maxShareChange: best,
     sharePValue,
     boroughShift: sharePValue < rule.alpha && Math.abs(best.change) >= rule.shareChange,
-    volumeShift: refTotal > 0 && volumePValue < rule.alpha && Math.abs(volumeRatio - 1) >= rule.volumeChange,
+    volumeShift:
+      refTotal > 0 &&
+      curTotal > 0 &&
+      volumePValue < rule.alpha &&
+      Math.abs(Math.log(volumeRatio)) >= Math.log(1 + rule.volumeChange),
   };
 }
