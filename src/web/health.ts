@@ -35,6 +35,8 @@ interface OutcomeWeek {
 }
 interface Monitoring {
   drift?: DriftReport | null;
+  /** The whole serving table against the training rows (when the service reports it). */
+  serving_drift?: DriftReport | null;
   outcomes?: { weeks?: OutcomeWeek[]; performance_drop?: boolean; reasons?: string[] } | null;
   [k: string]: unknown;
 }
@@ -126,7 +128,7 @@ function requestsTable(text: string): HTMLElement {
   );
 }
 
-function driftTable(d: DriftReport): HTMLElement {
+function driftTable(d: DriftReport, what: string): HTMLElement {
   const cols = [
     ...(d.score ? [{ ...d.score, name: `score (${d.score.name || "model output"})` }] : []),
     ...(d.columns ?? []),
@@ -135,14 +137,14 @@ function driftTable(d: DriftReport): HTMLElement {
   cols.sort((a, b) => Number(b.drift ?? false) - Number(a.drift ?? false) || (b.psi ?? 0) - (a.psi ?? 0));
   return h(
     "div",
-    { class: "scroll", tabindex: "0", role: "region", "aria-label": "Drift per feature (scrolls)" },
+    { class: "scroll", tabindex: "0", role: "region", "aria-label": `${what}: drift per feature` },
     h(
       "table",
       { class: "drift" },
       h(
         "caption",
         {},
-        `Live window of ${(d.n ?? 0).toLocaleString("en-US")} scored rows against the training reference` +
+        `${what}: ${(d.n ?? 0).toLocaleString("en-US")} rows against the training reference` +
           (d.judged === false ? " (too few rows to judge yet)" : ""),
       ),
       h(
@@ -298,6 +300,7 @@ export async function loadHealth(): Promise<void> {
     getJson<ReplayDoc>("/v1/replay").catch((e: Error) => e),
   ]);
   const drift = mon && !(mon instanceof Error) ? (mon.drift ?? null) : null;
+  const serving = mon && !(mon instanceof Error) ? (mon.serving_drift ?? null) : null;
   const weeks = mon && !(mon instanceof Error) ? (mon.outcomes?.weeks ?? []) : [];
   clear(
     out,
@@ -307,17 +310,21 @@ export async function loadHealth(): Promise<void> {
       h("h3", { id: "drift-title" }, "Drift"),
       mon instanceof Error
         ? h("p", { role: "alert" }, `Could not load monitoring: ${mon.message}`)
-        : drift
-          ? [
-              h(
-                "p",
-                {},
-                drift.drifted?.length
-                  ? `Drifting: ${drift.drifted.join(", ")}.`
-                  : "No column drifts beyond the rule's thresholds.",
-              ),
-              driftTable(drift),
-            ]
+        : drift || serving
+          ? [drift, serving].flatMap((d, i) =>
+              d
+                ? [
+                    h(
+                      "p",
+                      {},
+                      d.drifted?.length
+                        ? `Drifting: ${d.drifted.join(", ")}.`
+                        : "No column drifts beyond the rule's thresholds.",
+                    ),
+                    driftTable(d, i === 0 ? "Rows the champion scored" : "Every active restaurant now"),
+                  ]
+                : null,
+            )
           : h("p", {}, "No drift report yet: the service has not scored enough requests, or monitoring is off."),
     ),
     h(

@@ -4,9 +4,11 @@ import path from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.js";
+import { buildReferenceProfile } from "../../features/profile.js";
 import { buildApp } from "../app.js";
 import webStatic from "../plugins/web-static.js";
 import { type TestService, testService } from "../test-helper.js";
+import uiMonitoring from "./ui-monitoring.js";
 
 // The web page's read-only routes on a real registry (embedded, temp RODENT_HOME) and the static plugin's headers.
 
@@ -108,6 +110,33 @@ describe("web-static", () => {
       await empty.close();
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("GET /v1/monitoring (ui-monitoring)", () => {
+  it("reports drift of the rows the champion scored and of the serving table against the training profile", async () => {
+    const champion = svc.host.state.champion!;
+    champion.model.meta.reference_profile = buildReferenceProfile(svc.city.table, champion.scores);
+    const mon = Fastify();
+    mon.decorate("modelHost", svc.host);
+    await mon.register(uiMonitoring, { prefix: "/v1" });
+    try {
+      const before = (await mon.inject("/v1/monitoring")).json();
+      expect(before.model).toEqual({ version: champion.ref.version, has_reference_profile: true });
+      expect(before.window.scored).toBe(0);
+      expect(before.drift).toBeNull();
+      // The serving table is the profile's own data here: nothing may drift.
+      expect(before.serving_drift.n).toBe(svc.city.camis.length);
+      expect(before.serving_drift.drifted).toEqual([]);
+      await svc.app.inject("/v1/rankings?k=50");
+      const after = (await mon.inject("/v1/monitoring")).json();
+      expect(after.window).toMatchObject({ scored: 50, sampled: 50 });
+      expect(after.drift.n).toBe(50);
+      expect(after.drift.columns.length).toBeGreaterThan(0);
+    } finally {
+      await mon.close();
+      delete champion.model.meta.reference_profile;
     }
   });
 });
