@@ -344,6 +344,7 @@ export async function loadMap(): Promise<void> {
       if (lat !== null && lon !== null) placed++;
     }
     status.textContent = `${placed.toLocaleString("en-US")} of ${d.n.toLocaleString("en-US")} active restaurants placed · data as of ${d.features_date} · model version ${d.model.version}`;
+    byId("data-date").textContent = `Data as of ${d.features_date}`;
     byId("map-view").dataset.loaded = "1";
     draw();
   } catch (e) {

@@ -212,6 +212,7 @@ export async function loadModel(): Promise<void> {
           )
         : null,
     );
+    byId("data-date").textContent = `Data as of ${info.serving.features_date}`;
     byId("model-view").dataset.loaded = info.champion.version;
   } catch (e) {
     clear(out, h("p", { role: "alert" }, `Could not load the model: ${(e as Error).message}`));
