@@ -4,6 +4,7 @@ import { register as evaluate } from "./evaluate.js";
 import { register as features } from "./features.js";
 import { register as ingest } from "./ingest.js";
 import { register as model } from "./model.js";
+import { register as monitor } from "./monitor.js";
 import { register as pipeline } from "./pipeline.js";
 import { register as promote } from "./promote.js";
 import { register as registerCmd } from "./register.js";
@@ -38,4 +39,5 @@ export const COMMANDS: Register[] = [
   canary,
   replay,
   up,
+  monitor,
 ];
