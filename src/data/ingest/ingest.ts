@@ -39,7 +39,7 @@ export interface IngestOptions {
   synth?: Partial<SynthOptions>;
   /** Socrata client knobs (page size, retry delays); tests shrink them. */
   socrata?: Partial<Omit<SocrataOptions, "log">>;
-  /** Buffered bytes per dataset before a sorted run spills to disk (default 128 MB). */
+  /** Buffered bytes per dataset before a sorted run spills to disk (default 32 MB). */
   spillBytes?: number;
   /** Test hook: runs after the data files are stored and before the manifest makes the snapshot visible. */
   beforeManifest?: (id: string) => Promise<void>;

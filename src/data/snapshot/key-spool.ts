@@ -47,7 +47,7 @@ export class KeySpool {
   constructor(
     private readonly tmpDir: string,
     private readonly name: string,
-    private readonly maxBytes = 128 * 1024 * 1024,
+    private readonly maxBytes = 32 * 1024 * 1024,
   ) {}
 
   async add(key: string, date: string, nulls: number, origin: number, row: number, line: string): Promise<void> {
@@ -190,7 +190,9 @@ function parseRunLine(s: string, e: SpoolEntry): void {
 
 /** k-way merge of sorted runs with a binary heap ordered by (key, seq). */
 async function* mergeRuns(files: string[], out: SpoolEntry): AsyncGenerator<SpoolEntry> {
-  const iters = files.map((f) => readLines(createReadStream(f, { highWaterMark: 1 << 20 }))[Symbol.asyncIterator]());
+  // Small read chunks: with a hundred runs open, each live line pins its whole chunk, and chunks that outlive a
+  // young-generation GC are promoted; 1 MB chunks made the merge of 110 runs grow to 2.5 GB RSS.
+  const iters = files.map((f) => readLines(createReadStream(f, { highWaterMark: 1 << 16 }))[Symbol.asyncIterator]());
   const heads: SpoolEntry[] = files.map(() => ({ key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" }));
   const heap: number[] = [];
   const less = (a: number, b: number) => {
