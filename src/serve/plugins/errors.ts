@@ -120,7 +120,8 @@ export default fp(
       }
       if (isRodentError(err)) {
         const status = err.status;
-        if (status >= 500) req.log.error({ err }, "request failed");
+        if (status === 503) req.log.warn({ code: err.code }, err.message);
+        else if (status >= 500) req.log.error({ err }, "request failed");
         const field = typeof err.details?.field === "string" ? err.details.field : undefined;
         return reply.status(status).send(body(status, err.code, err.message, req, { field }));
       }
