@@ -10,8 +10,14 @@ export {
   type LiveWindow,
 } from "./drift.js";
 export { LiveSample, windowFromColumns } from "./live-window.js";
-export { computeOutcomes, type InspectionOutcomes, type OutcomeReport, type OutcomeWeek } from "./outcomes.js";
-export { type LoggedPrediction, PredictionLog } from "./prediction-log.js";
+export {
+  computeOutcomes,
+  type InspectionOutcomes,
+  OUTCOMES_KEY,
+  type OutcomeReport,
+  type OutcomeWeek,
+} from "./outcomes.js";
+export { type LoggedPrediction, PredictionLog, predictionLogFile } from "./prediction-log.js";
 export { replayChartSvg, replayCsv } from "./replay/chart.js";
 export { type ReplayOptions, runReplay } from "./replay/engine.js";
 export type {

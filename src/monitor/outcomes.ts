@@ -7,6 +7,10 @@ import type { PredictionLog } from "./prediction-log.js";
  * `maxAgeDays`), and scored per ISO week: AUC, precision and lift in the top 10% of the week's inspections.
  * A drop beyond `tolerance` under the model's offline test figures is performance drift.
  */
+/** The latest realised-performance report in the object store: `rodent monitor outcomes` writes it, every
+ *  service replica re-exports it as gauges (rodent_live_auc, rodent_live_lift_at_10). */
+export const OUTCOMES_KEY = "monitor/outcomes/latest.json";
+
 export interface InspectionOutcomes {
   camis: string[];
   day: Int32Array;

@@ -8,6 +8,9 @@ import Database from "better-sqlite3";
  * the score, the model version and role, and when. Writes are buffered and flushed in one transaction, so the
  * request path only pushes onto an array.
  */
+/** Where the service logs predictions under RODENT_HOME; `rodent monitor outcomes` reads the same file. */
+export const predictionLogFile = (home: string) => path.join(home, "monitor", "predictions.sqlite");
+
 export interface LoggedPrediction {
   ts: string;
   camis: string;

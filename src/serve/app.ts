@@ -8,6 +8,7 @@ import errors from "./plugins/errors.js";
 import external, { DEFAULT_PRESSURE, type PressureLimits } from "./plugins/external.js";
 import metrics from "./plugins/metrics.js";
 import modelHost from "./plugins/model-host.js";
+import monitoring, { type MonitoringOptions } from "./plugins/monitoring.js";
 import { validatorCompiler } from "./plugins/validation.js";
 import webStatic from "./plugins/web-static.js";
 import admin from "./routes/admin.js";
@@ -35,6 +36,8 @@ export interface AppOptions {
   /** Close the host (polling, registry handle) with the app. */
   closeHost?: boolean;
   version?: string;
+  /** Live drift window, drift gauges, prediction log and realised-performance gauges (issue 7). */
+  monitoring?: Omit<MonitoringOptions, "host">;
   /** Set `draining` when shutdown starts: readiness turns 503 and responses ask clients to close the socket. */
   lifecycle?: Lifecycle;
 }
@@ -94,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // 2. app plugins (decorators)
   await app.register(modelHost, { host: opts.host, closeHost: opts.closeHost ?? false });
   await app.register(metrics, { host: opts.host });
+  await app.register(monitoring, { host: opts.host, ...opts.monitoring });
   await app.register(errors);
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);

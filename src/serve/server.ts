@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/index.js";
+import { createObjectStore } from "../data/index.js";
 import { FEATURE_SCHEMA } from "../features/index.js";
+import { PredictionLog, predictionLogFile } from "../monitor/index.js";
 import type { Logger } from "../util/log.js";
 import { buildApp } from "./app.js";
 import { ModelHost } from "./model-host.js";
@@ -60,6 +62,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
     closeHost: true,
     lifecycle,
     web: { config },
+    monitoring: { predictionLog: new PredictionLog(predictionLogFile(config.home)), store: createObjectStore(config) },
   });
   const address = await app.listen({ port: opts.port ?? config.serve.port, host: opts.host ?? config.serve.host });
   host.startPolling(config.serve.pollSeconds);

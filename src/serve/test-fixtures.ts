@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { BOROUGHS } from "../data/records.js";
 import { FEATURE_SCHEMA, type ServingSet } from "../features/index.js";
+import { buildReferenceProfile } from "../features/profile.js";
 import type { FeatureSchema, FeatureTable } from "../features/schema.js";
 import { DEFAULT_PARAMS, type Model, trainModel } from "../model/index.js";
 import type { Registry, Tracker } from "../tracking/index.js";
@@ -80,7 +81,7 @@ export async function trainTinyModel(seed = 1, opts: { rows?: number; trees?: nu
   const n = opts.rows ?? 600;
   const train = syntheticTable(n, seed);
   const valid = syntheticTable(Math.ceil(n / 3), seed + 7);
-  return trainModel({
+  const model = await trainModel({
     train: { table: train, label: syntheticLabels(train, seed) },
     valid: { table: valid, label: syntheticLabels(valid, seed + 7) },
     params: {
@@ -93,6 +94,9 @@ export async function trainTinyModel(seed = 1, opts: { rows?: number; trees?: nu
     },
     meta: { trainingSnapshot: `snap-test${seed}` },
   });
+  // As the pipeline does: the monitor compares live rows with what training rows looked like.
+  model.meta.reference_profile = buildReferenceProfile(train, model.predictProba(train));
+  return model;
 }
 
 /**

@@ -5,8 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { latestSnapshot, loadRecords } from "../../data/index.js";
 import { LocalObjectStore } from "../../data/object-store.js";
-import { PredictionLog } from "../../monitor/index.js";
-import { predictionLogPath } from "./monitor.js";
+import { PredictionLog, predictionLogFile } from "../../monitor/index.js";
 
 // `rodent monitor …` as real processes on a small pipeline-trained synthetic city in a temp home.
 const MAIN = path.resolve("src/cli/main.ts");
@@ -88,7 +87,7 @@ describe("rodent monitor (CLI)", () => {
     const snap = (await latestSnapshot(store))!;
     const truth = await loadRecords(store, snap.id, "truth");
     const since = "2023-07-01";
-    const log = new PredictionLog(predictionLogPath(home));
+    const log = new PredictionLog(predictionLogFile(home));
     // What the service would have logged: a score for each restaurant the day before its inspection.
     // First the oracle's probabilities (a good ranking)…
     const later = truth.filter((t) => t.inspectionDate >= since);
@@ -111,7 +110,7 @@ describe("rodent monitor (CLI)", () => {
     expect(g.overall.auc).toBeGreaterThan(0.75);
     expect(g.performance_drop).toBe(false);
     // …then a constant-order ranking logged later (the latest prediction before each inspection wins)
-    const log2 = new PredictionLog(predictionLogPath(home));
+    const log2 = new PredictionLog(predictionLogFile(home));
     for (const [i, t] of later.entries())
       log2.add({
         ts: dayBefore(t.inspectionDate).replace("T00:00:00", "T12:00:00"),

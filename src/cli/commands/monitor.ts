@@ -11,7 +11,9 @@ import {
   computeOutcomes,
   DEFAULT_TRIGGER_POLICY,
   type DriftReport,
+  OUTCOMES_KEY,
   PredictionLog,
+  predictionLogFile,
   RetrainTrigger,
   TriggerPolicySchema,
   windowFromColumns,
@@ -26,8 +28,6 @@ import {
 } from "../../pipeline/index.js";
 import { context, emit } from "../context.js";
 
-/** Where the service logs its predictions (issue 7 §3); `rodent serve` writes, `monitor outcomes` reads. */
-export const predictionLogPath = (home: string) => path.join(home, "monitor", "predictions.sqlite");
 const triggerStatePath = (home: string) => path.join(home, "monitor", "trigger-state.json");
 
 async function champion(ctx: PipelineContext, ref: string): Promise<{ version: string; model: Model }> {
@@ -135,7 +135,7 @@ export function register(program: Command): void {
       if (!(tolerance >= 0 && tolerance < 1))
         throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--tolerance: expected 0 ≤ x < 1, got ${o.tolerance}`);
       const ctx = await openPipelineContext(config, log);
-      const plog = new PredictionLog(predictionLogPath(config.home));
+      const plog = new PredictionLog(predictionLogFile(config.home));
       try {
         const snap = o.snapshot ? await readManifest(ctx.store, o.snapshot) : await latestSnapshot(ctx.store);
         if (!snap) throw new RodentError("RODENT_ERR_NOT_FOUND", "no snapshot yet: run `rodent ingest` first");
@@ -155,7 +155,9 @@ export function register(program: Command): void {
           offline: { auc: test?.auc ?? null, lift_at_10: test?.lift_at?.["10"] ?? null },
           tolerance,
         });
-        emit(o.json, { snapshot: snap.id, model: version, since, ...rep }, () =>
+        const doc = { snapshot: snap.id, model: version, since, at: new Date().toISOString(), ...rep };
+        await ctx.store.put(OUTCOMES_KEY, JSON.stringify(doc));
+        emit(o.json, doc, () =>
           [
             `champion v${version}; inspections since ${since} in snapshot ${snap.id}: ${rep.overall.inspections}, with a prediction before them: ${rep.overall.matched}`,
             "week        inspections matched positives   auc  lift@10",
