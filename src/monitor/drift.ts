@@ -5,6 +5,7 @@ import {
   type ReferenceProfile,
   upperBound,
 } from "../features/profile.js";
+import { SPATIAL_FEATURES } from "../features/spatial-counts.js";
 import { WEATHER_FEATURES } from "../features/weather-windows.js";
 import { chiSquareSurvival, ksPValue } from "./stats.js";
 
@@ -25,12 +26,19 @@ export interface DriftRule {
 }
 
 /**
- * Time of year and the weather windows are the same for every restaurant on a day, so a week of live rows holds
- * one value of each: against weeks of training rows that always "differs", whatever the weather. The model saw
- * every season and its anomalies in training; these columns are reported, never counted. Weather that matters
- * shows through its effects (sightings, scores), which are watched.
+ * Columns that move with the calendar by design, reported but never counted as drift:
+ *  - time of year and the weather windows are the same for every restaurant on a day, so a week of live rows holds
+ *    one value of each: against weeks of training rows that always "differs", whatever the weather;
+ *  - sightings counted over the last 30 or 90 days double from winter to summer: a reference profile taken in one
+ *    season differs from live rows in the next.
+ * The model saw every season in training. Real changes in rat activity still show: in the 365-day counts, in the
+ * scores, and first of all in the 311 stream itself, which src/monitor/source-drift.ts compares year on year and
+ * across boroughs (so the season cancels).
  */
-export const SEASONAL_FEATURES: readonly string[] = WEATHER_FEATURES.map((f) => f.name);
+export const SEASONAL_FEATURES: readonly string[] = [
+  ...WEATHER_FEATURES.map((f) => f.name),
+  ...SPATIAL_FEATURES.map((f) => f.name).filter((n) => /^rats_.*_(30|90)d$/.test(n)),
+];
 
 export const DEFAULT_DRIFT_RULE: DriftRule = {
   alpha: 0.01,

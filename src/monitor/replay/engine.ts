@@ -69,6 +69,7 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
     return { id: `replay-${Date.now()}` };
   });
   const weeks: WeekRecord[] = [];
+  const acknowledged = new Set<string>();
   const recent: { rows: Int32Array; score: Float64Array }[] = [];
   const bar = progress(log, `replay ${opts.policy}`, { unit: "weeks", logEverySeconds: 10 });
   for (let w = firstWeek; w < opts.toDay; w += 7) {
@@ -122,12 +123,23 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       rec.drifted_features = drift.drifted.filter((d) => d !== "score");
       rec.score_drift = drift.score.drift;
     }
+    // 311 stream shifts compare with the year before, so a lasting change stays visible for a year. Once a retrain
+    // has followed a shift, that shift is acknowledged (still recorded, no longer a signal) until it disappears.
     const src = sourceDrift(data.sightings.day, data.sightings.borough, BOROUGHS.length, w - 1, DEFAULT_SOURCE_RULE);
+    const active = new Map<string, string>();
     if (src.boroughShift)
-      rec.source_drift.push(
+      active.set(
+        "borough_mix",
         `borough_mix(${BOROUGHS[src.maxShareChange.borough]} ${(100 * src.maxShareChange.change).toFixed(0)}%)`,
       );
-    if (src.volumeShift) rec.source_drift.push(`volume(x${src.volumeRatio.toFixed(2)})`);
+    if (src.volumeShift)
+      active.set(`volume${src.volumeRatio > 1 ? "+" : "-"}`, `volume(x${src.volumeRatio.toFixed(2)})`);
+    for (const k of [...acknowledged]) if (!active.has(k)) acknowledged.delete(k);
+    const sourceSignals: string[] = [];
+    for (const [k, label] of active) {
+      rec.source_drift.push(acknowledged.has(k) ? `${label} acknowledged` : label);
+      if (!acknowledged.has(k)) sourceSignals.push(label);
+    }
 
     // pooled 4-week figures (labels of earlier weeks are known by now)
     recent.push({ rows, score });
@@ -164,7 +176,7 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
     } else if (opts.policy === "drift") {
       const d = await trigger.observe({
         at: iso(w + 7),
-        driftedFeatures: [...rec.drifted_features, ...rec.source_drift],
+        driftedFeatures: [...rec.drifted_features, ...sourceSignals],
         scoreDrift: rec.score_drift,
         performanceDrop: rec.performance_drop,
       });
@@ -174,6 +186,7 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       const reason = (pending as { reason: string }).reason;
       pending = null;
       rec.retrain = true;
+      for (const k of active.keys()) acknowledged.add(k);
       try {
         const out = await retrainer.retrain(w + 7, reason, champion);
         if (out.accepted && out.model) {
@@ -201,7 +214,7 @@ function summarize(opts: ReplayOptions, weeks: WeekRecord[], elapsed: number): R
   const change = opts.changeDay ?? null;
   const after = change === null ? [] : weeks.filter((w) => Date.parse(w.week) / 86_400_000 >= change - 6);
   const firstDrift = after.findIndex(
-    (w) => w.drifted_features.length > 0 || w.score_drift || w.source_drift.length > 0,
+    (w) => w.drifted_features.length > 0 || w.score_drift || w.source_drift.some((d) => !d.endsWith("acknowledged")),
   );
   const ratio = (ws: WeekRecord[]) => {
     const r = ws
