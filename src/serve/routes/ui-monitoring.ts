@@ -1,37 +1,35 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import type { ObjectStore } from "../../data/object-store.js";
 import type { ReferenceProfile } from "../../features/profile.js";
-import { computeDrift, type DriftReport, LiveSample, windowFromColumns } from "../../monitor/index.js";
-import type { ScoredEvent } from "../model-host.js";
+import { computeDrift, type DriftReport, OUTCOMES_KEY, windowFromColumns } from "../../monitor/index.js";
 import { ErrorResponse } from "../schemas/common.js";
 import { readyState } from "./answer.js";
 
-// A minimal GET /v1/monitoring for the page's Health view (issue 8), from what the service itself knows:
-// drift of the rows the champion scored since it loaded (a bounded reservoir sample, src/monitor's LiveSample)
-// and of the whole serving table, each against the reference profile stored with the model at training time.
-// Realised performance needs later inspections: `rodent monitor outcomes` computes it, the service does not.
-
-const SAMPLE = 5000;
-
-interface Window {
-  version: string;
-  sample: LiveSample;
-  since: string;
-}
+// GET /v1/monitoring, read-only, for the page's Health view (issue 8) and `rodent monitor drift|check --url`:
+// - drift: the live window of rows the champion scored (the monitoring plugin's reservoir, `app.liveWindow`)
+//   against the reference profile stored with the model at training time;
+// - serving_drift: every active restaurant's features now against the same profile (no traffic needed);
+// - outcomes: the latest realised-performance report `rodent monitor outcomes` left in the store.
 
 const MonitoringResponse = Type.Object({
   model: Type.Object({ version: Type.String(), has_reference_profile: Type.Boolean() }),
   window: Type.Object({
-    since: Type.String(),
-    scored: Type.Integer({ description: "rows the champion scored since it loaded" }),
-    sampled: Type.Integer({ description: `rows kept in the sample (at most ${SAMPLE})` }),
+    since: Type.Union([Type.String(), Type.Null()]),
+    scored: Type.Integer({ description: "rows the champion scored since it loaded (rankings excluded)" }),
+    sampled: Type.Integer({ description: "rows kept in the live window's sample" }),
   }),
-  drift: Type.Union([Type.Unknown({ description: "DriftReport of the scored rows (src/monitor)" }), Type.Null()]),
+  drift: Type.Union([Type.Unknown({ description: "DriftReport of the live window (src/monitor)" }), Type.Null()]),
   serving_drift: Type.Union([
     Type.Unknown({ description: "DriftReport of every active restaurant's features now" }),
     Type.Null(),
   ]),
-  outcomes: Type.Null({ description: "realised performance: computed by `rodent monitor outcomes`, not here" }),
+  outcomes: Type.Union([
+    Type.Unknown({
+      description: "OutcomeReport of `rodent monitor outcomes` (realised AUC, precision, lift per week)",
+    }),
+    Type.Null(),
+  ]),
 });
 
 function profileOf(meta: Record<string, unknown>): ReferenceProfile | null {
@@ -39,62 +37,56 @@ function profileOf(meta: Record<string, unknown>): ReferenceProfile | null {
   return p && Array.isArray(p.columns) && p.score ? p : null;
 }
 
-export default async function uiMonitoring(app: FastifyInstance) {
+export default async function uiMonitoring(app: FastifyInstance, opts: { store?: ObjectStore }) {
   const host = app.modelHost;
-  let win: Window | null = null;
-  const onScored = (e: ScoredEvent) => {
-    if (e.role !== "champion") return;
-    const width = e.table.columns.length;
-    if (!win || win.version !== e.version || win.sample.width !== width) {
-      win = { version: e.version, sample: new LiveSample(width, SAMPLE), since: new Date(e.at).toISOString() };
-    }
-    const row = new Float32Array(width);
-    const count = e.rows ? e.rows.length : e.table.n;
-    for (let k = 0; k < count; k++) {
-      const i = e.rows ? e.rows[k] : k;
-      for (let j = 0; j < width; j++) row[j] = e.table.columns[j][i];
-      win.sample.add(row, Number(e.scores[k]));
-    }
-  };
-  const off = host.onScored(onScored);
-  app.addHook("onClose", async () => off());
-
-  // The serving table changes only with a new snapshot or champion: compute its drift once per pair.
+  // The serving table changes only with a new snapshot or champion: its drift is computed once per pair.
   let servingCache: { key: string; report: DriftReport } | null = null;
 
   app.get(
     "/monitoring",
     {
       schema: {
-        summary: "Drift of the scored rows and of the serving table against the model's training profile",
+        summary: "Drift of the scored rows and of the serving table against the model's training profile; outcomes",
         tags: ["model"],
         response: { 200: MonitoringResponse, 503: ErrorResponse },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       const s = readyState(host.state, reply);
       const m = s.champion;
       const profile = profileOf(m.model.meta);
-      const w: Window | null = win && (win as Window).version === m.ref.version ? win : null;
-      let drift: DriftReport | null = null;
+      const live = app.hasDecorator("liveWindow") ? app.liveWindow : null;
+      const w = live?.current();
+      const current = w && w.version === m.ref.version ? w : null;
       let serving: DriftReport | null = null;
       if (profile) {
-        const schema = m.model.schema;
-        if (w && w.sample.size > 0) drift = computeDrift(profile, w.sample.toWindow(schema, profile));
         const key = `${m.ref.version}|${s.city.id}`;
         if (servingCache?.key !== key) {
           const t = s.city.set.table;
-          const live = windowFromColumns(schema, profile, (j) => t.columns[j], t.n, m.scores);
-          servingCache = { key, report: computeDrift(profile, live) };
+          const rows = windowFromColumns(m.model.schema, profile, (j) => t.columns[j], t.n, m.scores);
+          servingCache = { key, report: computeDrift(profile, rows) };
         }
         serving = servingCache.report;
       }
+      let outcomes: unknown = null;
+      if (opts.store) {
+        try {
+          if (await opts.store.exists(OUTCOMES_KEY))
+            outcomes = JSON.parse((await opts.store.get(OUTCOMES_KEY)).toString("utf8"));
+        } catch (e) {
+          req.log.warn({ err: e }, "could not read the realised-performance report");
+        }
+      }
       return {
         model: { version: m.ref.version, has_reference_profile: profile !== null },
-        window: { since: w?.since ?? m.loadedAt, scored: w?.sample.total ?? 0, sampled: w?.sample.size ?? 0 },
-        drift,
+        window: {
+          since: current?.since ?? null,
+          scored: current?.sample.total ?? 0,
+          sampled: current?.sample.size ?? 0,
+        },
+        drift: live?.drift() ?? null,
         serving_drift: serving,
-        outcomes: null,
+        outcomes,
       };
     },
   );

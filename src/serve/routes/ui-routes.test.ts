@@ -4,7 +4,9 @@ import path from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.js";
+import { createObjectStore } from "../../data/index.js";
 import { buildReferenceProfile } from "../../features/profile.js";
+import { OUTCOMES_KEY } from "../../monitor/index.js";
 import { buildApp } from "../app.js";
 import webStatic from "../plugins/web-static.js";
 import { type TestService, testService } from "../test-helper.js";
@@ -115,25 +117,35 @@ describe("web-static", () => {
 });
 
 describe("GET /v1/monitoring (ui-monitoring)", () => {
-  it("reports drift of the rows the champion scored and of the serving table against the training profile", async () => {
+  it("reports drift of the live window and of the serving table against the training profile, and the outcomes", async () => {
     const champion = svc.host.state.champion!;
     champion.model.meta.reference_profile = buildReferenceProfile(svc.city.table, champion.scores);
+    const store = createObjectStore(loadConfig({ RODENT_HOME: svc.home }));
     const mon = Fastify();
     mon.decorate("modelHost", svc.host);
-    await mon.register(uiMonitoring, { prefix: "/v1" });
+    // The monitoring plugin's live window, as the service's own app has it.
+    mon.decorate("liveWindow", svc.app.liveWindow);
+    await mon.register(uiMonitoring, { prefix: "/v1", store });
     try {
       const before = (await mon.inject("/v1/monitoring")).json();
       expect(before.model).toEqual({ version: champion.ref.version, has_reference_profile: true });
-      expect(before.window.scored).toBe(0);
-      expect(before.drift).toBeNull();
+      expect(before.outcomes).toBeNull();
       // The serving table is the profile's own data here: nothing may drift.
       expect(before.serving_drift.n).toBe(svc.city.camis.length);
       expect(before.serving_drift.drifted).toEqual([]);
-      await svc.app.inject("/v1/rankings?k=50");
+      const scored = before.window.scored;
+      // Risk lookups answered by the champion join the live window (rankings do not: same table re-read).
+      let champ = 0;
+      for (const camis of svc.city.camis.slice(0, 40)) {
+        const r = await svc.app.inject(`/v1/restaurants/${camis}/risk`);
+        if (r.json().model.role === "champion") champ++;
+      }
+      await store.put(OUTCOMES_KEY, JSON.stringify({ model: champion.ref.version, weeks: [], overall: {} }));
       const after = (await mon.inject("/v1/monitoring")).json();
-      expect(after.window).toMatchObject({ scored: 50, sampled: 50 });
-      expect(after.drift.n).toBe(50);
+      expect(after.window.scored).toBe(scored + champ);
+      expect(after.drift.n).toBe(after.window.sampled);
       expect(after.drift.columns.length).toBeGreaterThan(0);
+      expect(after.outcomes).toMatchObject({ model: champion.ref.version, weeks: [] });
     } finally {
       await mon.close();
       delete champion.model.meta.reference_profile;
