@@ -301,7 +301,8 @@ export async function loadHealth(): Promise<void> {
   ]);
   const drift = mon && !(mon instanceof Error) ? (mon.drift ?? null) : null;
   const serving = mon && !(mon instanceof Error) ? (mon.serving_drift ?? null) : null;
-  const weeks = mon && !(mon instanceof Error) ? (mon.outcomes?.weeks ?? []) : [];
+  const outcome = mon && !(mon instanceof Error) ? (mon.outcomes ?? null) : null;
+  const weeks = outcome?.weeks ?? [];
   clear(
     out,
     h(
@@ -332,7 +333,16 @@ export async function loadHealth(): Promise<void> {
       { "aria-labelledby": "perf-title" },
       h("h3", { id: "perf-title" }, "Realised performance"),
       weeks.length
-        ? outcomesTable(weeks)
+        ? [
+            h(
+              "p",
+              {},
+              outcome?.performance_drop
+                ? h("strong", {}, `Performance drop: ${(outcome.reasons ?? []).join("; ")}`)
+                : "No drop beyond the tolerance against the model's offline test metrics.",
+            ),
+            outcomesTable(weeks),
+          ]
         : h("p", {}, "No outcomes yet: they arrive with the next inspections (rodent monitor outcomes)."),
     ),
     h(
