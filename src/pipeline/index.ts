@@ -22,6 +22,7 @@ export {
   planRollback,
   VERSION_TAGS,
 } from "./promotion.js";
+export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay-retrainer.js";
 export { formatEvaluation, formatPipelineSummary, formatTrainReport } from "./report.js";
 export {
   type PipelineDetails,
@@ -50,4 +51,3 @@ export { type RegisterOutput, registerStep } from "./steps/register.js";
 export type { StepResult } from "./steps/step-result.js";
 export { EXPERIMENT_NAME, SPLIT, type TrainReport, trainStep } from "./steps/train.js";
 export { type ValidateOutput, validateStep } from "./steps/validate.js";
-export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay-retrainer.js";
