@@ -128,13 +128,19 @@ function requestsTable(text: string): HTMLElement {
   );
 }
 
-function driftTable(d: DriftReport, what: string): HTMLElement {
-  const cols = [
-    ...(d.score ? [{ ...d.score, name: `score (${d.score.name || "model output"})` }] : []),
-    ...(d.columns ?? []),
+/** Rows shown before "all columns": the worst are what an operator acts on. */
+const DRIFT_TOP = 10;
+
+function driftTable(d: DriftReport, what: string, limit = Number.POSITIVE_INFINITY): HTMLElement {
+  // A column drifts when the report lists it (the rule exempts seasonal columns even when they moved).
+  const drifted = new Set(d.drifted ?? []);
+  const all = [
+    ...(d.score ? [{ ...d.score, name: "score", drift: drifted.has("score") }] : []),
+    ...(d.columns ?? []).map((c) => ({ ...c, drift: drifted.has(c.name) })),
   ];
   // Worst first: drifting columns, then by PSI.
-  cols.sort((a, b) => Number(b.drift ?? false) - Number(a.drift ?? false) || (b.psi ?? 0) - (a.psi ?? 0));
+  all.sort((a, b) => Number(b.drift) - Number(a.drift) || (b.psi ?? 0) - (a.psi ?? 0));
+  const cols = all.slice(0, limit);
   return h(
     "div",
     { class: "scroll", tabindex: "0", role: "region", "aria-label": `${what}: drift per feature` },
@@ -145,7 +151,7 @@ function driftTable(d: DriftReport, what: string): HTMLElement {
         "caption",
         {},
         `${what}: ${(d.n ?? 0).toLocaleString("en-US")} rows against the training reference` +
-          (d.judged === false ? " (too few rows to judge yet)" : ""),
+          (cols.length < all.length ? `, the ${cols.length} worst of ${all.length} columns` : ""),
       ),
       h(
         "thead",
@@ -169,6 +175,30 @@ function driftTable(d: DriftReport, what: string): HTMLElement {
       ),
     ),
   );
+}
+
+function driftSection(d: DriftReport, what: string): HTMLElement[] {
+  if (d.judged === false) {
+    return [
+      h(
+        "p",
+        {},
+        `${what}: ${(d.n ?? 0).toLocaleString("en-US")} rows so far, too few to judge (the rule needs ${d.rule?.minSample ?? "more"}).`,
+      ),
+    ];
+  }
+  const n = (d.columns?.length ?? 0) + (d.score ? 1 : 0);
+  return [
+    h(
+      "p",
+      {},
+      d.drifted?.length
+        ? h("strong", {}, `${what}: drifting: ${d.drifted.join(", ")}.`)
+        : `${what}: no column drifts beyond the rule's thresholds.`,
+    ),
+    driftTable(d, what, DRIFT_TOP),
+    n > DRIFT_TOP ? h("details", {}, h("summary", {}, `All ${n} columns`), driftTable(d, what)) : null,
+  ].filter((x) => x !== null);
 }
 
 function outcomesTable(weeks: OutcomeWeek[]): HTMLElement {
@@ -226,7 +256,6 @@ function replaySection(results: ReplaySummary[], chart: string): HTMLElement {
       h("img", {
         src: chart,
         alt: "Lift in the top 10% per week for each retraining policy over the replayed years, with retrain and drift marks",
-        loading: "lazy",
       }),
       h(
         "figcaption",
@@ -313,18 +342,7 @@ export async function loadHealth(): Promise<void> {
         ? h("p", { role: "alert" }, `Could not load monitoring: ${mon.message}`)
         : drift || serving
           ? [drift, serving].flatMap((d, i) =>
-              d
-                ? [
-                    h(
-                      "p",
-                      {},
-                      d.drifted?.length
-                        ? `Drifting: ${d.drifted.join(", ")}.`
-                        : "No column drifts beyond the rule's thresholds.",
-                    ),
-                    driftTable(d, i === 0 ? "Rows the champion scored" : "Every active restaurant now"),
-                  ]
-                : null,
+              d ? driftSection(d, i === 0 ? "Rows the champion scored" : "Every active restaurant now") : [],
             )
           : h("p", {}, "No drift report yet: the service has not scored enough requests, or monitoring is off."),
     ),
