@@ -109,13 +109,15 @@ export function register(program: Command): void {
       const gate = loadGatePolicy(o.gate as string | undefined);
       const scenarioStart =
         (o.scenarioStart as string | undefined) ?? iso(fromDay + Math.floor(((toDay - fromDay) * 2) / 3));
-      // Two years of history before the replay starts, so the first champion has something to learn from.
+      // Four years of city before the replay starts: the first champion has three years to learn from, and the
+      // synthetic restaurants' written histories (which start with the city) have filled up, so history features
+      // do not trend during the replay.
       const synth = {
         seed,
         scale,
         scenario,
         scenarioStart,
-        from: iso(fromDay - 2 * 365),
+        from: iso(fromDay - 4 * 365),
         to: iso(toDay - 1),
       };
       const base = path.join(config.home, "replay", `${scenario}-s${seed}-x${scale}`);

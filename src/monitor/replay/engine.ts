@@ -69,7 +69,7 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
     return { id: `replay-${Date.now()}` };
   });
   const weeks: WeekRecord[] = [];
-  const acknowledged = new Set<string>();
+  const acknowledged = new Map<string, number>(); // shift → quiet weeks since last seen
   const recent: { rows: Int32Array; score: Float64Array }[] = [];
   const bar = progress(log, `replay ${opts.policy}`, { unit: "weeks", logEverySeconds: 10 });
   for (let w = firstWeek; w < opts.toDay; w += 7) {
@@ -124,7 +124,7 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       rec.score_drift = drift.score.drift;
     }
     // 311 stream shifts compare with the year before, so a lasting change stays visible for a year. Once a retrain
-    // has followed a shift, that shift is acknowledged (still recorded, no longer a signal) until it disappears.
+    // has followed a shift, that shift is acknowledged (still recorded, no longer a signal) until it is gone.
     const src = sourceDrift(data.sightings.day, data.sightings.borough, BOROUGHS.length, w - 1, DEFAULT_SOURCE_RULE);
     const active = new Map<string, string>();
     if (src.boroughShift)
@@ -134,7 +134,12 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       );
     if (src.volumeShift)
       active.set(`volume${src.volumeRatio > 1 ? "+" : "-"}`, `volume(x${src.volumeRatio.toFixed(2)})`);
-    for (const k of [...acknowledged]) if (!active.has(k)) acknowledged.delete(k);
+    // An acknowledged shift is forgotten only after 4 quiet weeks in a row (a noisy week is not its end).
+    for (const [k, quiet] of [...acknowledged]) {
+      if (active.has(k)) acknowledged.set(k, 0);
+      else if (quiet + 1 >= 4) acknowledged.delete(k);
+      else acknowledged.set(k, quiet + 1);
+    }
     const sourceSignals: string[] = [];
     for (const [k, label] of active) {
       rec.source_drift.push(acknowledged.has(k) ? `${label} acknowledged` : label);
@@ -186,7 +191,7 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       const reason = (pending as { reason: string }).reason;
       pending = null;
       rec.retrain = true;
-      for (const k of active.keys()) acknowledged.add(k);
+      for (const k of active.keys()) acknowledged.set(k, 0);
       try {
         const out = await retrainer.retrain(w + 7, reason, champion);
         if (out.accepted && out.model) {
