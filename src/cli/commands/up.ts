@@ -18,12 +18,23 @@ export function register(program: Command): void {
     .description("run the CT pipeline (ingest → … → promote), then serve the champion and the web page")
     .option("--source <source>", "socrata | dir:PATH | synth[:SEED]", DEFAULT_SOURCE)
     .option("--synth-scale <x>", "synthetic source: city scale (1 = NYC size)")
+    .option("--synth-from <date>", "synthetic source: first day (YYYY-MM-DD)")
+    .option("--synth-to <date>", "synthetic source: last day (YYYY-MM-DD)")
     .option("--port <n>", "port (default RODENT_PORT, 8080)")
-    .action(async (o: { source: string; synthScale?: string; port?: string }) => {
+    .action(async (o: { source: string; synthScale?: string; synthFrom?: string; synthTo?: string; port?: string }) => {
       const { config, log } = context();
-      const synth = o.synthScale !== undefined ? { scale: Number(o.synthScale) } : undefined;
+      const synth: Record<string, unknown> = {};
+      if (o.synthScale !== undefined) synth.scale = Number(o.synthScale);
+      if (o.synthFrom) synth.from = o.synthFrom;
+      if (o.synthTo) synth.to = o.synthTo;
       const { result, details } = await withRunLock(config.home, () =>
-        runPipelineDetailed({ config, log, source: o.source, policy: loadGatePolicy(), synth }),
+        runPipelineDetailed({
+          config,
+          log,
+          source: o.source,
+          policy: loadGatePolicy(),
+          synth: Object.keys(synth).length ? synth : undefined,
+        }),
       );
       process.stdout.write(`${formatPipelineSummary(result, details)}\n\n`);
       const { startServer } = await import("../../serve/server.js");
