@@ -1,4 +1,5 @@
 import { BOROUGHS } from "../../data/records.js";
+import { buildReferenceProfile } from "../../features/profile.js";
 import { rocAuc, subsetTable } from "../../model/index.js";
 import type { Logger } from "../../util/log.js";
 import { progress } from "../../util/progress.js";
@@ -114,10 +115,18 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
         const ot = topK(data.label, rows, o);
         rec.oracle_lift_at_10 = ot.expected > 0 ? ot.found / ot.expected : null;
       }
-      // drift of what the champion just scored, against what it was trained on
+      // Drift of what the champion just scored. The city is seasonal (sightings, and so scores, double from winter
+      // to summer), so the week is compared with the same weeks a year before, scored by the same champion; its
+      // training profile is the reference only when there is no such year yet.
+      const lastYear = order.subarray(lowerBound(w - 364 - 7), lowerBound(w - 364 + 14));
+      let reference = champion.profile;
+      if (lastYear.length >= 200) {
+        const t = subsetTable(data.table, lastYear);
+        reference = buildReferenceProfile(t, champion.predict(t));
+      }
       const drift = computeDrift(
-        champion.profile,
-        windowFromColumns(table.schema, champion.profile, (j) => table.columns[j], table.n, score),
+        reference,
+        windowFromColumns(table.schema, reference, (j) => table.columns[j], table.n, score),
         opts.driftRule ?? DEFAULT_DRIFT_RULE,
       );
       rec.drifted_features = drift.drifted.filter((d) => d !== "score");
