@@ -212,8 +212,13 @@ describe("the web page served by rodent serve", () => {
     await page.screenshot({ path: path.join(SHOTS, "model.png"), fullPage: true });
   });
 
-  it("the health view shows requests, latency and the replay chart", async () => {
+  it("the health view shows drift, requests, latency and the replay chart", async () => {
     await show("health", "");
+    const mon = await api("/v1/monitoring");
+    expect(mon.serving_drift).not.toBeNull();
+    // The serving table's drift always shows; the live window's once the champion answered risk lookups.
+    const tables = await page.$$eval("table.drift caption", (t) => t.map((c) => c.textContent ?? ""));
+    expect(tables.some((c) => c.startsWith(`Every active restaurant now: ${mon.serving_drift.n} rows`))).toBe(true);
     expect(await page.$$eval("table.requests tbody tr", (r) => r.length)).toBeGreaterThan(0);
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>("figure.replay img");

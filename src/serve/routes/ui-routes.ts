@@ -5,10 +5,12 @@ import { openTracking, type Tracking } from "../../tracking/index.js";
 import type { HistorySource } from "./ui-history.js";
 import uiHistory from "./ui-history.js";
 import uiMap from "./ui-map.js";
+import uiMonitoring from "./ui-monitoring.js";
 import uiReplay from "./ui-replay.js";
 
 // The read-only JSON routes the web page needs beyond the service's own (issue 8), under /v1 like the rest:
-// GET /v1/restaurants (map), GET /v1/model/history (registry), GET /v1/replay[/chart.svg] (replay output).
+// GET /v1/restaurants (map), GET /v1/model/history (registry), GET /v1/replay[/chart.svg] (replay output),
+// GET /v1/monitoring (drift of the live window and the serving table, published outcomes).
 
 export interface WebRoutesOptions {
   /**
@@ -48,4 +50,5 @@ export default async function webRoutes(app: FastifyInstance, opts: WebRoutesOpt
   await app.register(uiMap);
   await app.register(uiHistory, { source: opts.config ? lazyHistorySource(app, opts.config, modelName) : undefined });
   await app.register(uiReplay, { home: opts.config?.home });
+  await app.register(uiMonitoring, { store: opts.config ? createObjectStore(opts.config) : undefined });
 }
