@@ -120,7 +120,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
 
-  // 3. routes. "/" is left free for the web page (issue 8), registered here when it lands.
+  // 3. routes: the API under /v1, then the web page's static files at "/" (issue 8).
   await app.register(health);
   await app.register(
     async (v1) => {

@@ -25,7 +25,7 @@ import {
 } from "../evaluation-report.js";
 import { roundHistory } from "../round-history.js";
 import { cachedStep } from "../step-cache.js";
-import { type FeaturesOutput, loadTrainingSet } from "./features.js";
+import { type FeaturesOutput, loadServingTable, loadTrainingSet } from "./features.js";
 import type { StepResult } from "./step-result.js";
 
 export const EXPERIMENT_NAME = "rodent-risk";
@@ -161,8 +161,11 @@ export async function trainStep(
           baselines,
           oracle,
         };
-        // The monitor compares live rows against what the training rows looked like.
-        model.meta.reference_profile = buildReferenceProfile(trainTable, model.predictProba(trainTable));
+        // The monitor compares the rows the service is asked about (every active restaurant as of a day) with the
+        // same kind of rows at training time; training rows (past inspections) differ by construction.
+        const servingTable = await loadServingTable(ctx, features);
+        const refTable = servingTable ?? trainTable;
+        model.meta.reference_profile = buildReferenceProfile(refTable, model.predictProba(refTable));
         model.meta.metrics = { test: { auc: test.auc, lift_at: test.lift_at, ece: test.ece }, window: windows.test };
         model.meta.run_id = runId;
 
