@@ -1,9 +1,9 @@
 import { BOROUGHS } from "../../data/records.js";
-import { buildReferenceProfile } from "../../features/profile.js";
+import { numericProfile } from "../../features/profile.js";
 import { rocAuc, subsetTable } from "../../model/index.js";
 import type { Logger } from "../../util/log.js";
 import { progress } from "../../util/progress.js";
-import { computeDrift, DEFAULT_DRIFT_RULE, type DriftRule } from "../drift.js";
+import { computeDrift, DEFAULT_DRIFT_RULE, type DriftRule, numericDrift } from "../drift.js";
 import { windowFromColumns } from "../live-window.js";
 import { DEFAULT_SOURCE_RULE, sourceDrift } from "../source-drift.js";
 import { DEFAULT_TRIGGER_POLICY, RetrainTrigger, type TriggerPolicy } from "../trigger.js";
@@ -115,20 +115,20 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
         const ot = topK(data.label, rows, o);
         rec.oracle_lift_at_10 = ot.expected > 0 ? ot.found / ot.expected : null;
       }
-      // Drift of what the champion just scored. The city is seasonal (sightings, and so scores, double from winter
-      // to summer), so the week is compared with the same weeks a year before, scored by the same champion; its
-      // training profile is the reference only when there is no such year yet.
-      const lastYear = order.subarray(lowerBound(w - 364 - 7), lowerBound(w - 364 + 14));
-      let reference = champion.profile;
-      if (lastYear.length >= 200) {
-        const t = subsetTable(data.table, lastYear);
-        reference = buildReferenceProfile(t, champion.predict(t));
-      }
+      // Drift of what the champion just scored. Features are judged against its reference profile (the world at
+      // training time; seasonal columns are exempt). Its scores move with the season as a whole (the model reads
+      // the season), so they are judged against the same weeks a year before, scored by the same champion.
       const drift = computeDrift(
-        reference,
-        windowFromColumns(table.schema, reference, (j) => table.columns[j], table.n, score),
+        champion.profile,
+        windowFromColumns(table.schema, champion.profile, (j) => table.columns[j], table.n, score),
         opts.driftRule ?? DEFAULT_DRIFT_RULE,
       );
+      const lastYear = order.subarray(lowerBound(w - 364 - 7), lowerBound(w - 364 + 14));
+      if (lastYear.length >= 200) {
+        const rule = opts.driftRule ?? DEFAULT_DRIFT_RULE;
+        const ref = numericProfile("score", champion.predict(subsetTable(data.table, lastYear)));
+        drift.score = numericDrift(ref, score, rule, champion.profile.columns.length + 1);
+      }
       rec.drifted_features = drift.drifted.filter((d) => d !== "score");
       rec.score_drift = drift.score.drift;
     }
