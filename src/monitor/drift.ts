@@ -30,12 +30,15 @@ export interface DriftRule {
  *  - time of year and the weather windows are the same for every restaurant on a day, so a week of live rows holds
  *    one value of each: against weeks of training rows that always "differs", whatever the weather;
  *  - sightings counted over the last 30 or 90 days double from winter to summer: a reference profile taken in one
- *    season differs from live rows in the next.
+ *    season differs from live rows in the next;
+ *  - the number of past inspections grows for every restaurant as the recorded history lengthens.
  * The model saw every season in training. Real changes in rat activity still show: in the 365-day counts, in the
  * scores, and first of all in the 311 stream itself, which src/monitor/source-drift.ts compares year on year and
  * across boroughs (so the season cancels).
  */
 export const SEASONAL_FEATURES: readonly string[] = [
+  // grows with the length of the recorded history, for every restaurant at once: time passing is not drift
+  "n_prev_inspections",
   ...WEATHER_FEATURES.map((f) => f.name),
   ...SPATIAL_FEATURES.map((f) => f.name).filter((n) => /^rats_.*_(30|90)d$/.test(n)),
 ];
