@@ -28,7 +28,7 @@ export class PredictionLog {
   constructor(
     file: string,
     readonly maxRows = 2_000_000,
-    private readonly flushEvery = 1000,
+    flushEveryMs = 1000,
   ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -39,7 +39,7 @@ export class PredictionLog {
       ts TEXT NOT NULL, camis TEXT NOT NULL, model_version TEXT NOT NULL, role TEXT NOT NULL,
       score REAL NOT NULL, features_date TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS predictions_camis_ts ON predictions (camis, ts);`);
-    this.timer = setInterval(() => this.flush(), flushEvery);
+    this.timer = setInterval(() => this.flush(), flushEveryMs);
     this.timer.unref();
   }
   add(p: LoggedPrediction): void {

@@ -22,14 +22,17 @@ export interface OpenPipelineContext extends PipelineContext {
   close(): Promise<void>;
 }
 
-/** Open the object store and tracking for a set of steps; close() when done. */
+/**
+ * Open the object store and tracking for a set of steps; close() when done. `store` shares an open store;
+ * `trackingConfig` puts tracking elsewhere (the replay gives each policy its own registry over shared data).
+ */
 export async function openPipelineContext(
   config: Config,
   log: Logger,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; store?: ObjectStore; trackingConfig?: Config } = {},
 ): Promise<OpenPipelineContext> {
-  const store = createObjectStore(config);
-  const tracking = await openTracking(config, store);
+  const store = opts.store ?? createObjectStore(config);
+  const tracking = await openTracking(opts.trackingConfig ?? config, store);
   return {
     config,
     log,

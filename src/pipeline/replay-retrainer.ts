@@ -108,7 +108,7 @@ export async function prepareReplay(
     });
 
   /** Train a candidate as of `cutoff` and evaluate it (and the champion) on the gate holdout. */
-  const fit = async (cutoff: number) => {
+  const fitAt = async (cutoff: number) => {
     const holdout = opts.holdoutWeeks * 7;
     const gateFrom = cutoff - Math.floor(holdout / 2);
     const validFrom = cutoff - holdout;
@@ -147,7 +147,7 @@ export async function prepareReplay(
   const record = async (
     cutoff: number,
     reason: string,
-    f: Awaited<ReturnType<typeof fit>>,
+    f: Awaited<ReturnType<typeof fitAt>>,
     passed: boolean,
     reasons: string[],
   ) => {
@@ -177,7 +177,7 @@ export async function prepareReplay(
 
   const retrainer: Retrainer = {
     async initial(cutoff) {
-      const f = await fit(cutoff);
+      const f = await fitAt(cutoff);
       const d = decideGate(f.metrics, null, opts.gate);
       // The first champion of a replay is taken even below the floors (there is nothing else to serve); the
       // refusal reasons are still recorded on its version.
@@ -191,7 +191,7 @@ export async function prepareReplay(
       return f.replayModel(version);
     },
     async retrain(cutoff, reason, champion): Promise<RetrainOutcome> {
-      const f = await fit(cutoff);
+      const f = await fitAt(cutoff);
       const championMetrics = evalOn(champion.predict(f.gateTable), f.gate);
       const d = decideGate(f.metrics, championMetrics, opts.gate);
       const version = await record(cutoff, reason, f, d.passed, d.reasons);

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,9 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { latestSnapshot, loadRecords } from "../../data/index.js";
 import { LocalObjectStore } from "../../data/object-store.js";
 import { PredictionLog, predictionLogFile } from "../../monitor/index.js";
+import { cliRunner } from "../../test-support/cli.js";
 
 // `rodent monitor …` as real processes on a small pipeline-trained synthetic city in a temp home.
-const MAIN = path.resolve("src/cli/main.ts");
 const home = mkdtempSync(path.join(os.tmpdir(), "rodent-monitor-"));
 const env = {
   ...process.env,
@@ -20,20 +19,7 @@ const env = {
   RODENT_ARGO_SERVER: "",
 };
 
-function rodent(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    p.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const rodent = cliRunner(env);
 
 describe("rodent monitor (CLI)", () => {
   beforeAll(async () => {

@@ -1,14 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LocalObjectStore } from "../../data/object-store.js";
 import { acquireRunLock } from "../../pipeline/index.js";
+import { cliRunner } from "../../test-support/cli.js";
 import { openEmbeddedTracking } from "../../tracking/index.js";
 
 // The pipeline commands as real processes (tsx on the sources), on a small synthetic city in a temp home.
-const MAIN = path.resolve("src/cli/main.ts");
 const home = mkdtempSync(path.join(os.tmpdir(), "rodent-cli-"));
 const env = {
   ...process.env,
@@ -19,20 +18,7 @@ const env = {
   RODENT_STORE: "local",
 };
 
-function rodent(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    p.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const rodent = cliRunner(env);
 
 const SMALL = ["--synth-scale", "0.06", "--synth-from", "2022-01-01", "--synth-to", "2023-12-31"];
 

@@ -17,15 +17,13 @@ import {
   TriggerPolicySchema,
 } from "../../monitor/index.js";
 import {
-  codeVersion,
   collect,
   DEFAULT_REPLAY_RETRAIN,
   loadGatePolicy,
+  openPipelineContext,
   parseAssignments,
   prepareReplay,
-  StepCache,
 } from "../../pipeline/index.js";
-import { openTracking } from "../../tracking/index.js";
 import { context, emit } from "../context.js";
 
 const POLICIES = ["weekly", "drift", "never"] as const;
@@ -131,17 +129,7 @@ export function register(program: Command): void {
         const home = path.join(base, p);
         await fs.rm(home, { recursive: true, force: true });
         const pconf = loadConfig({ RODENT_HOME: home, RODENT_LOG_LEVEL: config.logLevel });
-        const tracking = await openTracking(pconf, store);
-        const ctx = {
-          config,
-          log,
-          store,
-          tracker: tracking.tracker,
-          registry: tracking.registry,
-          cache: new StepCache(store),
-          code: codeVersion(),
-          force: false,
-        };
+        const ctx = await openPipelineContext(config, log, { store, trackingConfig: pconf });
         try {
           const { data, retrainer } = await prepareReplay(ctx, {
             source: `synth:${seed}`,
@@ -163,7 +151,7 @@ export function register(program: Command): void {
           results.push(r);
           log.info({ policy: p, ...r.summary, elapsed_s: r.elapsed_s }, "replay finished");
         } finally {
-          await tracking.close();
+          await ctx.close();
         }
       }
       await fs.mkdir(out, { recursive: true });

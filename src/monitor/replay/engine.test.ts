@@ -57,7 +57,7 @@ function city(): ReplayData {
 
 function retrainerFor(data: ReplayData): Retrainer {
   let version = 0;
-  const fit = async (cutoff: number): Promise<ReplayModel> => {
+  const fitAt = async (cutoff: number): Promise<ReplayModel> => {
     const rows = Int32Array.from(
       Array.from({ length: data.day.length }, (_, i) => i).filter(
         (i) => data.day[i] < cutoff && data.day[i] >= cutoff - 120,
@@ -86,9 +86,9 @@ function retrainerFor(data: ReplayData): Retrainer {
     };
   };
   return {
-    initial: fit,
+    initial: fitAt,
     retrain: async (cutoff) => {
-      const m = await fit(cutoff);
+      const m = await fitAt(cutoff);
       return { version: m.version, accepted: true, reasons: [], model: m };
     },
   };

@@ -1,0 +1,20 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+/** Runs `rodent …` as a real process (tsx on the sources) with the given environment; for CLI tests. */
+export function cliRunner(env: NodeJS.ProcessEnv) {
+  const main = path.resolve("src/cli/main.ts");
+  return (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const p = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      p.stdout.on("data", (d) => {
+        stdout += d;
+      });
+      p.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
