@@ -65,4 +65,56 @@ describe("rodent up", () => {
     p.kill("SIGTERM");
     expect(await exited).toBe(0);
   }, 300_000);
+
+  it("--json prints one JSON line with the pipeline result and the URLs", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "rodent-up-json-"));
+    const p = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.resolve("src/cli/main.ts"),
+        "up",
+        "--json",
+        "--port",
+        "0",
+        "--synth-scale",
+        "0.05",
+        "--synth-from",
+        "2022-01-01",
+        "--synth-to",
+        "2023-12-31",
+      ],
+      {
+        env: {
+          ...process.env,
+          RODENT_HOME: home,
+          RODENT_DATA_DIR: path.resolve("../shared/data"),
+          RODENT_LOG_LEVEL: "warn",
+          RODENT_TRACKING_URI: "embedded",
+          RODENT_STORE: "local",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const t = setTimeout(() => reject(new Error(`no JSON line after 240 s: ${out}`)), 240_000);
+      p.stdout.on("data", (d) => {
+        out += d;
+        const nl = out.indexOf("\n");
+        if (nl >= 0) {
+          clearTimeout(t);
+          resolve(out.slice(0, nl));
+        }
+      });
+    });
+    const doc = JSON.parse(line);
+    expect(doc.pipeline.champion).toEqual({ version: "1" });
+    expect(doc.url).toMatch(/^http:\/\/.+\/$/);
+    expect(doc.docs).toMatch(/\/docs$/);
+    const exited = new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
+    p.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 300_000);
 });

@@ -21,38 +21,53 @@ export function register(program: Command): void {
     .option("--synth-from <date>", "synthetic source: first day (YYYY-MM-DD)")
     .option("--synth-to <date>", "synthetic source: last day (YYYY-MM-DD)")
     .option("--port <n>", "port (default RODENT_PORT, 8080)")
-    .action(async (o: { source: string; synthScale?: string; synthFrom?: string; synthTo?: string; port?: string }) => {
-      const { config, log } = context();
-      const synth: Record<string, unknown> = {};
-      if (o.synthScale !== undefined) synth.scale = Number(o.synthScale);
-      if (o.synthFrom) synth.from = o.synthFrom;
-      if (o.synthTo) synth.to = o.synthTo;
-      const { result, details } = await withRunLock(config.home, () =>
-        runPipelineDetailed({
-          config,
-          log,
-          source: o.source,
-          policy: loadGatePolicy(),
-          synth: Object.keys(synth).length ? synth : undefined,
-        }),
-      );
-      process.stdout.write(`${formatPipelineSummary(result, details)}\n\n`);
-      const { startServer } = await import("../../serve/server.js");
-      const srv = await startServer({ config, log, port: o.port === undefined ? undefined : Number(o.port) });
-      const s = srv.host.state;
-      const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;
-      process.stdout.write(
-        [
-          `rodent-risk is up: champion v${s.champion?.ref.version ?? "?"} on snapshot ${s.city?.id ?? "?"}`,
-          `  web page:  ${srv.url}/`,
-          `  API docs:  ${srv.url}/docs`,
-          `  try:       curl -s '${srv.url}/v1/rankings?k=10&borough=brooklyn'`,
-          top ? `             curl -s '${srv.url}/v1/restaurants/${top}/risk'` : "",
-          "  stop with Ctrl-C",
-        ]
-          .filter(Boolean)
-          .join("\n") + "\n",
-      );
-      await srv.closed;
-    });
+    .option("--json", "print one JSON line (the pipeline result and the URLs) once the service listens")
+    .action(
+      async (o: {
+        source: string;
+        synthScale?: string;
+        synthFrom?: string;
+        synthTo?: string;
+        port?: string;
+        json?: boolean;
+      }) => {
+        const { config, log } = context();
+        const synth: Record<string, unknown> = {};
+        if (o.synthScale !== undefined) synth.scale = Number(o.synthScale);
+        if (o.synthFrom) synth.from = o.synthFrom;
+        if (o.synthTo) synth.to = o.synthTo;
+        const { result, details } = await withRunLock(config.home, () =>
+          runPipelineDetailed({
+            config,
+            log,
+            source: o.source,
+            policy: loadGatePolicy(),
+            synth: Object.keys(synth).length ? synth : undefined,
+          }),
+        );
+        if (!o.json) process.stdout.write(`${formatPipelineSummary(result, details)}\n\n`);
+        const { startServer } = await import("../../serve/server.js");
+        const srv = await startServer({ config, log, port: o.port === undefined ? undefined : Number(o.port) });
+        const s = srv.host.state;
+        const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;
+        if (o.json)
+          process.stdout.write(
+            `${JSON.stringify({ pipeline: result, url: `${srv.url}/`, docs: `${srv.url}/docs`, champion: s.champion?.ref.version ?? null, snapshot: s.city?.id ?? null })}\n`,
+          );
+        else
+          process.stdout.write(
+            [
+              `rodent-risk is up: champion v${s.champion?.ref.version ?? "?"} on snapshot ${s.city?.id ?? "?"}`,
+              `  web page:  ${srv.url}/`,
+              `  API docs:  ${srv.url}/docs`,
+              `  try:       curl -s '${srv.url}/v1/rankings?k=10&borough=brooklyn'`,
+              top ? `             curl -s '${srv.url}/v1/restaurants/${top}/risk'` : "",
+              "  stop with Ctrl-C",
+            ]
+              .filter(Boolean)
+              .join("\n") + "\n",
+          );
+        await srv.closed;
+      },
+    );
 }
