@@ -18,3 +18,16 @@ export function cliRunner(env: NodeJS.ProcessEnv) {
       p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
 }
+
+/** The environment of a CLI test: its own RODENT_HOME, the reference data beside the repo, embedded defaults. */
+export function cliEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    RODENT_HOME: home,
+    RODENT_DATA_DIR: path.resolve("../shared/data"),
+    RODENT_LOG_LEVEL: "warn",
+    RODENT_TRACKING_URI: "embedded",
+    RODENT_STORE: "local",
+    ...extra,
+  };
+}

@@ -5,19 +5,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { latestSnapshot, loadRecords } from "../../data/index.js";
 import { LocalObjectStore } from "../../data/object-store.js";
 import { PredictionLog, predictionLogFile } from "../../monitor/index.js";
-import { cliRunner } from "../../test-support/cli.js";
+import { cliEnv, cliRunner } from "../../test-support/cli.js";
 
 // `rodent monitor …` as real processes on a small pipeline-trained synthetic city in a temp home.
 const home = mkdtempSync(path.join(os.tmpdir(), "rodent-monitor-"));
-const env = {
-  ...process.env,
-  RODENT_HOME: home,
-  RODENT_DATA_DIR: path.resolve("../shared/data"),
-  RODENT_LOG_LEVEL: "warn",
-  RODENT_TRACKING_URI: "embedded",
-  RODENT_STORE: "local",
-  RODENT_ARGO_SERVER: "",
-};
+const env = cliEnv(home, { RODENT_ARGO_SERVER: "" });
 
 const rodent = cliRunner(env);
 

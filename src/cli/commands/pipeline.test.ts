@@ -4,19 +4,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LocalObjectStore } from "../../data/object-store.js";
 import { acquireRunLock } from "../../pipeline/index.js";
-import { cliRunner } from "../../test-support/cli.js";
+import { cliEnv, cliRunner } from "../../test-support/cli.js";
 import { openEmbeddedTracking } from "../../tracking/index.js";
 
 // The pipeline commands as real processes (tsx on the sources), on a small synthetic city in a temp home.
 const home = mkdtempSync(path.join(os.tmpdir(), "rodent-cli-"));
-const env = {
-  ...process.env,
-  RODENT_HOME: home,
-  RODENT_DATA_DIR: path.resolve("../shared/data"),
-  RODENT_LOG_LEVEL: "warn",
-  RODENT_TRACKING_URI: "embedded",
-  RODENT_STORE: "local",
-};
+const env = cliEnv(home);
 
 const rodent = cliRunner(env);
 
