@@ -23,7 +23,7 @@ export {
   VERSION_TAGS,
 } from "./promotion.js";
 export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay-retrainer.js";
-export { formatEvaluation, formatPipelineSummary, formatTrainReport } from "./report.js";
+export { formatEvaluation, formatPipelineSummary, formatPlanMoves, formatTrainReport } from "./report.js";
 export {
   type PipelineDetails,
   PipelineFailure,

@@ -1,4 +1,5 @@
 import type { EvalMetrics } from "../model/index.js";
+import type { AppliedPlan } from "./promotion.js";
 import type { PipelineDetails, PipelineResult } from "./run.js";
 import type { EvaluationOutput } from "./steps/evaluate.js";
 import type { TrainReport } from "./steps/train.js";
@@ -110,4 +111,13 @@ export function formatPipelineSummary(r: PipelineResult, d: PipelineDetails): st
     r.champion ? `champion: version ${r.champion.version}` : "champion: none",
   );
   return out.join("\n");
+}
+
+/** The alias moves of a promotion or rollback plan, one per line, then any warnings. */
+export function formatPlanMoves(p: AppliedPlan, dryRun: boolean): string {
+  return [
+    `${dryRun ? "would move" : "moved"}:`,
+    ...p.moves.map((m) => `  ${m.alias}: ${m.from ?? "(unset)"} → ${m.to ?? "(removed)"}`),
+    ...p.warnings.map((w) => `warning: ${w}`),
+  ].join("\n");
 }

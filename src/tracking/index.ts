@@ -9,6 +9,6 @@ export {
 } from "./mlflow-model-dir.js";
 export { type ModelUri, parseModelUri, runsUri, sourceToRunPath } from "./model-uri.js";
 export { openEmbeddedTracking, openTracking, type Tracking } from "./open.js";
-export { type AliasGuard, BaseRegistry, type Registry } from "./registry.js";
+export { type AliasGuard, BaseRegistry, type NewModelVersion, type Registry } from "./registry.js";
 export { BaseTracker, type Tracker } from "./tracker.js";
 export * from "./types.js";

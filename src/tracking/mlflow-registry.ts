@@ -1,6 +1,6 @@
 import { isRodentError, RodentError } from "../errors.js";
 import { type MlflowRest, quoteFilterValue } from "./mlflow-rest.js";
-import { type AliasGuard, BaseRegistry, checkAliasGuard, checkAliasName } from "./registry.js";
+import { type AliasGuard, BaseRegistry, checkAliasGuard, checkAliasName, type NewModelVersion } from "./registry.js";
 import type { ModelVersion, RegisteredModel } from "./types.js";
 
 interface MlflowModelVersion {
@@ -57,13 +57,7 @@ export class MlflowRegistry extends BaseRegistry {
     };
   }
 
-  async createModelVersion(opts: {
-    name: string;
-    source: string;
-    runId: string;
-    tags?: Record<string, string>;
-    description?: string;
-  }): Promise<ModelVersion> {
+  async createModelVersion(opts: NewModelVersion): Promise<ModelVersion> {
     let { model_version: mv } = await this.rest.call<{ model_version: MlflowModelVersion }>("createModelVersion", {
       name: opts.name,
       source: opts.source,

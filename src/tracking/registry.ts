@@ -13,6 +13,15 @@ export interface AliasGuard {
  * RODENT_ERR_NOT_FOUND for a missing model or version, RODENT_ERR_CONFLICT when an alias guard fails,
  * RODENT_ERR_TRACKING when the backend fails.
  */
+/** What a new model version is made from (createModelVersion's argument). */
+export interface NewModelVersion {
+  name: string;
+  source: string;
+  runId: string;
+  tags?: Record<string, string>;
+  description?: string;
+}
+
 export interface Registry {
   /** Create the registered model; a no-op when it exists already. */
   createRegisteredModel(name: string): Promise<void>;
@@ -22,13 +31,7 @@ export interface Registry {
    * Add the next version. `source` is where the model files are, preferably `runs:/<runId>/<path>`.
    * RODENT_ERR_NOT_FOUND when the registered model does not exist.
    */
-  createModelVersion(opts: {
-    name: string;
-    source: string;
-    runId: string;
-    tags?: Record<string, string>;
-    description?: string;
-  }): Promise<ModelVersion>;
+  createModelVersion(opts: NewModelVersion): Promise<ModelVersion>;
   /** RODENT_ERR_NOT_FOUND when the model or version is missing. */
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
   /** All versions, oldest first. RODENT_ERR_NOT_FOUND when the model is missing. */
@@ -56,13 +59,7 @@ export interface Registry {
 export abstract class BaseRegistry implements Registry {
   abstract createRegisteredModel(name: string): Promise<void>;
   abstract getRegisteredModel(name: string): Promise<RegisteredModel>;
-  abstract createModelVersion(opts: {
-    name: string;
-    source: string;
-    runId: string;
-    tags?: Record<string, string>;
-    description?: string;
-  }): Promise<ModelVersion>;
+  abstract createModelVersion(opts: NewModelVersion): Promise<ModelVersion>;
   abstract getModelVersion(name: string, version: string): Promise<ModelVersion>;
   abstract listModelVersions(name: string): Promise<ModelVersion[]>;
   abstract setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;

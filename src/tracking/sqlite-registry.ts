@@ -1,5 +1,5 @@
 import { RodentError } from "../errors.js";
-import { type AliasGuard, BaseRegistry, checkAliasGuard, checkAliasName } from "./registry.js";
+import { type AliasGuard, BaseRegistry, checkAliasGuard, checkAliasName, type NewModelVersion } from "./registry.js";
 import type { Db } from "./sqlite-db.js";
 import type { ModelVersion, RegisteredModel } from "./types.js";
 
@@ -47,13 +47,7 @@ export class SqliteRegistry extends BaseRegistry {
     };
   }
 
-  async createModelVersion(opts: {
-    name: string;
-    source: string;
-    runId: string;
-    tags?: Record<string, string>;
-    description?: string;
-  }): Promise<ModelVersion> {
+  async createModelVersion(opts: NewModelVersion): Promise<ModelVersion> {
     const version = this.db
       .transaction(() => {
         this.modelRow(opts.name);

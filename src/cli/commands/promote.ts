@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { RodentError } from "../../errors.js";
-import { isPromoteTarget, openPipelineContext, PROMOTE_TARGETS, promoteStep } from "../../pipeline/index.js";
+import {
+  formatPlanMoves,
+  isPromoteTarget,
+  openPipelineContext,
+  PROMOTE_TARGETS,
+  promoteStep,
+} from "../../pipeline/index.js";
 import { context, emit } from "../context.js";
 
 /** `rodent promote VERSION --to ALIAS`: compare-and-set of the alias; of two racing promotions one wins. */
@@ -36,14 +42,7 @@ export function register(program: Command): void {
             moves: p.moves,
             warnings: p.warnings,
           },
-          () =>
-            p.noop
-              ? `${p.alias} already points at version ${p.version}`
-              : [
-                  `${o.dryRun ? "would move" : "moved"}:`,
-                  ...p.moves.map((m) => `  ${m.alias}: ${m.from ?? "(unset)"} → ${m.to ?? "(removed)"}`),
-                  ...p.warnings.map((w) => `warning: ${w}`),
-                ].join("\n"),
+          () => (p.noop ? `${p.alias} already points at version ${p.version}` : formatPlanMoves(p, Boolean(o.dryRun))),
         );
       } finally {
         await ctx.close();

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openPipelineContext, rollback } from "../../pipeline/index.js";
+import { formatPlanMoves, openPipelineContext, rollback } from "../../pipeline/index.js";
 import { context, emit } from "../context.js";
 
 /** `rodent rollback`: the previous champion comes back (or a canary/challenger alias is removed). */
@@ -18,12 +18,7 @@ export function register(program: Command): void {
         emit(
           o.json,
           { alias: p.alias, version: p.version, dry_run: Boolean(o.dryRun), moves: p.moves, warnings: p.warnings },
-          () =>
-            [
-              `${o.dryRun ? "would move" : "moved"}:`,
-              ...p.moves.map((m) => `  ${m.alias}: ${m.from ?? "(unset)"} → ${m.to ?? "(removed)"}`),
-              ...p.warnings.map((w) => `warning: ${w}`),
-            ].join("\n"),
+          () => formatPlanMoves(p, Boolean(o.dryRun)),
         );
       } finally {
         await ctx.close();
