@@ -1,33 +1,68 @@
+import { createReadStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
 import { normalizeColumnName } from "../parse/values.js";
 import { NEVER_INSPECTED_DATE } from "../records.js";
-import { KeySpool } from "../snapshot/key-spool.js";
-import type { NdjsonGzWriter } from "../snapshot/ndjson-writer.js";
+import { KeySpool, type SpoolEntry } from "../snapshot/key-spool.js";
+import { KeyWindow } from "../snapshot/key-window.js";
+import { readLines } from "../snapshot/lines.js";
+import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
 import { fileFormatError } from "../sources/formats/open.js";
 import type { TableStream } from "../sources/formats/table.js";
 import { type DatasetQuality, emptyQuality } from "../validate/quality.js";
 import type { QuarantineWriter } from "../validate/quarantine.js";
 import { type DatasetSpec, isRejection } from "../validate/spec.js";
 
+/** Rows of disorder the in-memory window absorbs before the external sort takes over (~5 MB of lines). */
+export const WINDOW_ROWS = 8192;
+/** Origin of a record re-read from the already written (deduplicated) prefix after a fall-back. */
+const PREFIX_ORIGIN = -2;
+
+const newEntry = (): SpoolEntry => ({ key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" });
+
 /**
- * Turns one dataset's raw rows into validated, deduplicated, key-sorted records: bad rows go to the
- * quarantine as they are read; duplicates are found after sorting (the first arrival is kept).
+ * Turns one dataset's raw rows into validated, deduplicated, key-sorted records written to `outFile`: bad rows
+ * go to the quarantine as they are read; duplicates are found in key order (the first arrival is kept).
+ *
+ * Rows that arrive in key order up to a little local disorder (a KeyWindow's worth) stream straight through
+ * dedupe into the gzip writer: no spill, no second pass. The first row that arrives too late for the window
+ * switches the collector to the external sort (KeySpool) for everything not yet written; at the end the written
+ * prefix is read back and merged with the sorted rest, so the output is the same either way.
  */
 export class DatasetCollector<R> {
   readonly quality: DatasetQuality = emptyQuality();
-  private readonly spool: KeySpool;
+  private readonly window: KeyWindow;
+  /** Set once rows stop arriving in (near) key order. */
+  private spool: KeySpool | null = null;
+  /** Opened on the first record (a collector that is never finished leaves no open file). */
+  private writer: NdjsonGzWriter | null = null;
   private readonly files: string[] = [];
   private readonly nullCounts: number[];
   private readonly dateField: string;
+  private readonly out = newEntry();
+  /** Last key handed to dedupe: a new row below it can no longer go through the window. */
+  private lastKey: string | null = null;
+  // Dedupe state: the record waiting to be written (its successor may merge into or duplicate it).
+  private pKey: string | null = null;
+  private pLine = "";
+  private pDate = "";
+  private pNulls = 0;
 
   constructor(
     readonly spec: DatasetSpec<R>,
-    tmpDir: string,
+    private readonly tmpDir: string,
     private readonly quarantine: QuarantineWriter,
-    opts: { spillBytes?: number } = {},
+    private readonly outFile: string,
+    private readonly opts: { spillBytes?: number; windowRows?: number } = {},
   ) {
-    this.spool = new KeySpool(tmpDir, spec.name, opts.spillBytes);
+    this.window = new KeyWindow(opts.windowRows ?? WINDOW_ROWS);
     this.nullCounts = spec.fields.map(() => 0);
     this.dateField = spec.dateField;
+  }
+
+  /** True when rows were out of order beyond the window and went through the external sort. */
+  get fellBack(): boolean {
+    return this.spool !== null;
   }
 
   private nullMask(r: R): number {
@@ -61,26 +96,26 @@ export class DatasetCollector<R> {
     this.quality.files.push(fileStats);
     const map = this.spec.bind(header);
     const raw = (cells: string[]) => Object.fromEntries(table.columns.map((c, i) => [c, cells[i] ?? null]));
+    const checkCount = !table.seenColumns;
+    const width = header.length;
     let row = 0;
-    let pendingTicks = 0;
-    for await (const cells of table.rows) {
-      row++;
-      if (++pendingTicks === 4096) {
-        onRows?.(pendingTicks);
-        pendingTicks = 0;
+    for await (const batch of table.batches) {
+      for (const cells of batch) {
+        row++;
+        if (checkCount && cells.length !== width) {
+          await this.reject(label, row, "*", "column_count", raw(cells));
+          continue;
+        }
+        const r = map(cells);
+        if (isRejection(r)) {
+          await this.reject(label, row, r.field, r.reason, raw(cells));
+          continue;
+        }
+        const p = this.addValid(r, origin, row);
+        if (p) await p;
       }
-      if (!table.seenColumns && cells.length !== header.length) {
-        await this.reject(label, row, "*", "column_count", raw(cells));
-        continue;
-      }
-      const r = map(cells);
-      if (isRejection(r)) {
-        await this.reject(label, row, r.field, r.reason, raw(cells));
-        continue;
-      }
-      await this.addValid(r, origin, row);
+      onRows?.(batch.length);
     }
-    onRows?.(pendingTicks);
     fileStats.rows_in = row;
     this.quality.rows_in += row;
     if (table.seenColumns && row > 0) {
@@ -90,62 +125,160 @@ export class DatasetCollector<R> {
     }
   }
 
-  private addValid(r: R, origin: number, row: number): Promise<void> {
+  /** Route one valid record: through the window while keys come in order, else into the external sort. */
+  private addValid(r: R, origin: number, row: number): Promise<void> | null {
+    const key = this.spec.key(r);
     const date = String(r[this.spec.dateField] ?? "");
-    return this.spool.add(this.spec.key(r), date, this.nullMask(r), origin, row, JSON.stringify(r));
+    const nulls = this.nullMask(r);
+    const line = JSON.stringify(r);
+    if (this.spool) return this.spool.add(key, date, nulls, origin, row, line);
+    if (this.lastKey !== null && key < this.lastKey) return this.fallBack(key, date, nulls, origin, row, line);
+    this.window.add(key, date, nulls, origin, row, line);
+    if (!this.window.full) return null;
+    this.window.shift(this.out);
+    this.lastKey = this.out.key;
+    return this.accept(this.out);
+  }
+
+  /** Move the window's rows and this late row into a KeySpool; every later row goes there too. */
+  private async fallBack(key: string, date: string, nulls: number, origin: number, row: number, line: string) {
+    const spool = new KeySpool(this.tmpDir, this.spec.name, this.opts.spillBytes);
+    this.spool = spool;
+    const e = newEntry();
+    // Window order is (key, arrival) and everything after it arrived later: the spool's arrival order keeps ties.
+    while (this.window.length > 0) {
+      this.window.shift(e);
+      await spool.add(e.key, e.date, e.nulls, e.origin, e.row, e.line);
+    }
+    await spool.add(key, date, nulls, origin, row, line);
   }
 
   /** A record from the previous snapshot: kept unless a pulled row with the same key replaces it. Call after all pulled rows. */
-  addCarried(r: R): Promise<void> {
+  async addCarried(r: R): Promise<void> {
     this.quality.carried_over++;
-    return this.addValid(r, -1, 0);
+    const p = this.addValid(r, -1, 0);
+    if (p) await p;
   }
 
-  /** Sort, deduplicate, write the kept records (when a writer is given) and finish the quality numbers. */
-  async finish(writer: NdjsonGzWriter | null): Promise<DatasetQuality> {
+  /** Dedupe, in key order: a repeated key merges (weather), replaces (carried rows) or is quarantined. */
+  private accept(e: SpoolEntry): Promise<void> | null {
     const q = this.quality;
-    let pKey: string | null = null;
-    let pLine = "";
-    let pDate = "";
-    let pNulls = 0;
-    const emit = async () => {
-      q.rows++;
-      for (let i = 0; i < this.nullCounts.length; i++) if (pNulls & (1 << i)) this.nullCounts[i]!++;
-      if (this.dateField === "inspectionDate" && pDate === NEVER_INSPECTED_DATE) q.placeholder_dates++;
-      else if (pDate) {
-        if (q.min_date === null || pDate < q.min_date) q.min_date = pDate;
-        if (q.max_date === null || pDate > q.max_date) q.max_date = pDate;
+    if (this.pKey !== null && e.key === this.pKey) {
+      if (e.origin === -1) {
+        q.replaced++;
+        return null;
       }
-      if (writer) await writer.write(pLine);
-    };
-    for await (const e of this.spool.drain()) {
-      if (pKey !== null && e.key === pKey) {
-        if (e.origin === -1) {
-          q.replaced++;
-          continue;
-        }
-        if (this.spec.merge) {
-          const m = this.spec.merge(JSON.parse(pLine) as R, JSON.parse(e.line) as R);
-          pLine = JSON.stringify(m.record);
-          pNulls = this.nullMask(m.record);
-          q.merged++;
-          if (m.conflict) q.merge_conflicts++;
-          continue;
-        }
-        const reason = e.line === pLine ? "duplicate_row" : "duplicate_key";
-        await this.reject(this.files[e.origin] ?? "?", e.row, "key", reason, JSON.parse(e.line));
-        continue;
+      if (this.spec.merge) {
+        const m = this.spec.merge(JSON.parse(this.pLine) as R, JSON.parse(e.line) as R);
+        this.pLine = JSON.stringify(m.record);
+        this.pNulls = this.nullMask(m.record);
+        q.merged++;
+        if (m.conflict) q.merge_conflicts++;
+        return null;
       }
-      if (pKey !== null) await emit();
-      pKey = e.key;
-      pLine = e.line;
-      pDate = e.date;
-      pNulls = e.nulls;
+      const reason = e.line === this.pLine ? "duplicate_row" : "duplicate_key";
+      return this.reject(this.files[e.origin] ?? "?", e.row, "key", reason, JSON.parse(e.line));
     }
-    if (pKey !== null) await emit();
+    const p = this.pKey !== null ? this.emit() : null;
+    this.pKey = e.key;
+    this.pLine = e.line;
+    this.pDate = e.date;
+    this.pNulls = e.nulls;
+    return p;
+  }
+
+  /** Count and write the pending record. */
+  private emit(): Promise<void> | null {
+    const q = this.quality;
+    const pDate = this.pDate;
+    q.rows++;
+    for (let i = 0; i < this.nullCounts.length; i++) if (this.pNulls & (1 << i)) this.nullCounts[i]!++;
+    if (this.dateField === "inspectionDate" && pDate === NEVER_INSPECTED_DATE) q.placeholder_dates++;
+    else if (pDate) {
+      if (q.min_date === null || pDate < q.min_date) q.min_date = pDate;
+      if (q.max_date === null || pDate > q.max_date) q.max_date = pDate;
+    }
+    this.writer ??= new NdjsonGzWriter(this.outFile);
+    return this.writer.write(this.pLine);
+  }
+
+  private async endDedupe(): Promise<void> {
+    if (this.pKey !== null) {
+      const p = this.emit();
+      if (p) await p;
+    }
+    this.pKey = null;
+  }
+
+  /** The records of the written prefix, with what dedupe needs recomputed from each line. */
+  private async *readPrefix(file: string): AsyncGenerator<SpoolEntry> {
+    const e = newEntry();
+    e.origin = PREFIX_ORIGIN;
+    e.seq = -1;
+    const raw = createReadStream(file);
+    const gunzip = createGunzip();
+    raw.on("error", (err) => gunzip.destroy(err));
+    for await (const line of readLines(raw.pipe(gunzip))) {
+      if (!line) continue;
+      const r = JSON.parse(line) as R;
+      e.key = this.spec.key(r);
+      e.date = String(r[this.spec.dateField] ?? "");
+      e.nulls = this.nullMask(r);
+      e.line = line;
+      yield e;
+    }
+  }
+
+  /** Finish dedupe, write the last records and the quality numbers; returns the written file. */
+  async finish(): Promise<{ quality: DatasetQuality; file: WrittenFile }> {
+    const q = this.quality;
+    const e = newEntry();
+    if (!this.spool) {
+      while (this.window.length > 0) {
+        this.window.shift(e);
+        const p = this.accept(e);
+        if (p) await p;
+      }
+      await this.endDedupe();
+    } else {
+      // The prefix already written is deduplicated and sorted; the spool holds the rest. A prefix record precedes
+      // spool records with the same key (it arrived first), so it is never the one quarantined.
+      await this.endDedupe();
+      const prefixFile = `${this.outFile}.prefix`;
+      this.writer ??= new NdjsonGzWriter(this.outFile);
+      await this.writer.close();
+      await rename(this.outFile, prefixFile);
+      this.writer = new NdjsonGzWriter(this.outFile);
+      // Counted again as the merged stream is written (quarantine, merge and replace counts stay: those rows are gone).
+      q.rows = 0;
+      q.placeholder_dates = 0;
+      q.min_date = null;
+      q.max_date = null;
+      this.nullCounts.fill(0);
+      const a = this.readPrefix(prefixFile)[Symbol.asyncIterator]();
+      const b = this.spool.drain()[Symbol.asyncIterator]();
+      let x = await a.next();
+      let y = await b.next();
+      // Both iterators reuse their entry object: accept() copies what it keeps, before the iterator moves on.
+      while (!x.done || !y.done) {
+        if (y.done || (!x.done && x.value.key <= y.value.key)) {
+          const p = this.accept(x.value as SpoolEntry);
+          if (p) await p;
+          x = await a.next();
+        } else {
+          const p = this.accept(y.value);
+          if (p) await p;
+          y = await b.next();
+        }
+      }
+      await this.endDedupe();
+      await rm(prefixFile, { force: true });
+    }
+    this.writer ??= new NdjsonGzWriter(this.outFile);
+    const file = await this.writer.close();
     this.spec.fields.forEach((f, i) => {
       q.null_rates[f] = q.rows ? Number((this.nullCounts[i]! / q.rows).toFixed(6)) : 0;
     });
-    return q;
+    return { quality: q, file };
   }
 }

@@ -15,7 +15,7 @@ import {
   snapshotDir,
   snapshotId,
 } from "../snapshot/manifest.js";
-import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
+import type { WrittenFile } from "../snapshot/ndjson-writer.js";
 import { listSnapshots, readManifest, readRecords } from "../snapshot/store.js";
 import { datasetOfFile, listDataDir, openTable } from "../sources/files.js";
 import { detectFormat } from "../sources/formats/open.js";
@@ -41,6 +41,8 @@ export interface IngestOptions {
   socrata?: Partial<Omit<SocrataOptions, "log">>;
   /** Buffered bytes per dataset before a sorted run spills to disk (default 32 MB). */
   spillBytes?: number;
+  /** Rows of key disorder absorbed in memory before a dataset falls back to the external sort (tests shrink it). */
+  windowRows?: number;
   /** Test hook: runs after the data files are stored and before the manifest makes the snapshot visible. */
   beforeManifest?: (id: string) => Promise<void>;
 }
@@ -59,8 +61,11 @@ export interface ValidateResult {
 
 type AnyCollector = DatasetCollector<unknown>;
 
-function newCollector(d: DatasetName, tmp: string, q: QuarantineWriter, spillBytes?: number): AnyCollector {
-  return new DatasetCollector(SPECS[d] as never, tmp, q, { spillBytes }) as AnyCollector;
+type SortOptions = Pick<IngestOptions, "spillBytes" | "windowRows">;
+
+function newCollector(d: DatasetName, tmp: string, q: QuarantineWriter, sort: SortOptions = {}): AnyCollector {
+  const out = path.join(tmp, `${d}.ndjson.gz`);
+  return new DatasetCollector(SPECS[d] as never, tmp, q, out, sort) as AnyCollector;
 }
 
 /** Read every file of an export folder into collectors (one per dataset present). */
@@ -69,7 +74,7 @@ async function collectDir(
   tmp: string,
   quarantine: QuarantineWriter,
   log: Logger,
-  spillBytes?: number,
+  sort: SortOptions = {},
 ): Promise<Map<DatasetName, AnyCollector>> {
   const listing = await listDataDir(root);
   if (listing.ignored.length)
@@ -78,7 +83,7 @@ async function collectDir(
   for (const d of DATASETS) {
     const entry = listing.datasets.find((x) => x.dataset === d);
     if (!entry) continue;
-    const c = newCollector(d, tmp, quarantine, spillBytes);
+    const c = newCollector(d, tmp, quarantine, sort);
     out.set(d, c);
     const bar = progress(log, `read ${d}`);
     for (const file of entry.files) {
@@ -98,7 +103,7 @@ async function collectSocrata(opts: IngestOptions, tmp: string, quarantine: Quar
   const out = new Map<DatasetName, AnyCollector>();
   const watermarks: Partial<Record<DatasetName, string>> = {};
   for (const def of SOCRATA_DATASETS) {
-    const c = newCollector(def.dataset, tmp, quarantine, opts.spillBytes);
+    const c = newCollector(def.dataset, tmp, quarantine, opts);
     out.set(def.dataset, c);
     const mark = previous?.watermarks[def.dataset];
     const since = opts.since ?? (mark ? shiftDays(mark.slice(0, 10), -OVERLAP_DAYS) : undefined);
@@ -122,7 +127,7 @@ async function collectSocrata(opts: IngestOptions, tmp: string, quarantine: Quar
   }
   // Weather has no API here (NOAA files): carry it over, or start from the bundled NOAA files.
   for (const d of ["weather"] as const) {
-    const c = newCollector(d, tmp, quarantine, opts.spillBytes);
+    const c = newCollector(d, tmp, quarantine, opts);
     if (previous?.datasets[d]) {
       for await (const r of readRecords(store, previous.id, d)) await c.addCarried(r);
       out.set(d, c);
@@ -158,10 +163,9 @@ async function makeTmp(config: Config): Promise<string> {
   return fs.mkdtemp(path.join(base, "ingest-"));
 }
 
-/** Finish every collector (sort, dedupe, write) in dataset order; returns written files and the report. */
+/** Finish every collector (dedupe, write the rest) in dataset order; returns written files and the report. */
 async function finishAll(
   collectors: Map<DatasetName, AnyCollector>,
-  tmp: string | null,
   source: string,
 ): Promise<{ files: Map<DatasetName, WrittenFile>; quality: QualityReport }> {
   const files = new Map<DatasetName, WrittenFile>();
@@ -169,9 +173,8 @@ async function finishAll(
   for (const d of DATASETS) {
     const c = collectors.get(d);
     if (!c) continue;
-    const w = tmp ? new NdjsonGzWriter(path.join(tmp, `${d}.ndjson.gz`)) : null;
-    const q = await c.finish(w);
-    if (w) files.set(d, await w.close());
+    const { quality: q, file } = await c.finish();
+    files.set(d, file);
     quality.datasets[d] = q;
     quality.totals.rows_in += q.rows_in;
     quality.totals.rows += q.rows;
@@ -207,9 +210,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         root = path.join(tmp, "synth");
         await writeSynth(root, config.dataDir, opts.synth, src.seed, log);
       } else root = path.resolve(src.path);
-      collectors = await collectDir(root, tmp, quarantine, log, opts.spillBytes);
+      collectors = await collectDir(root, tmp, quarantine, log, opts);
     }
-    const { files, quality } = await finishAll(collectors, tmp, opts.source);
+    const { files, quality } = await finishAll(collectors, opts.source);
     const qFile = await quarantine.close();
     if (!qFile) throw new RodentError("RODENT_ERR_INTERNAL", "quarantine file was not written");
     for (const [d, q] of Object.entries(quality.datasets)) if (q?.max_date) watermarks[d as DatasetName] = q.max_date;
@@ -292,7 +295,7 @@ export async function validateFiles(opts: {
       await c.addTable(path.basename(target), format, table);
       collectors = new Map([[d, c]]);
     }
-    const { quality } = await finishAll(collectors, null, `validate:${opts.path}`);
+    const { quality } = await finishAll(collectors, `validate:${opts.path}`);
     return { quality };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

@@ -96,20 +96,22 @@ export function socrataTable(
   const seen = new Set<string>();
   const limit = opts.pageSize ?? 50_000;
   const where = opts.since ? `${def.dateColumn} >= '${soqlTimestamp(opts.since)}'` : undefined;
-  async function* rows(): AsyncGenerator<string[]> {
+  async function* batches(): AsyncGenerator<string[][]> {
     for (let offset = 0; ; offset += limit) {
       const url = pageUrl(opts, def.id, { limit, offset, where });
       const page = await getJsonWithRetry(url, opts);
       if (!Array.isArray(page))
         throw new RodentError("RODENT_ERR_SOURCE", `Socrata GET ${url} did not return a JSON array`, { url });
       opts.onPage?.(page.length);
+      const batch: string[][] = [];
       for (const obj of page) {
         const m = flattenRecord(obj);
         for (const k of m.keys()) seen.add(k);
-        yield columns.map((c) => m.get(c) ?? "");
+        batch.push(columns.map((c) => m.get(c) ?? ""));
       }
+      if (batch.length > 0) yield batch;
       if (page.length < limit) return;
     }
   }
-  return { columns: [...columns], rows: rows(), seenColumns: seen };
+  return { columns: [...columns], batches: batches(), seenColumns: seen };
 }

@@ -7,7 +7,7 @@ async function rows(chunks: string[]): Promise<string[][]> {
     yield* chunks;
   }
   const out: string[][] = [];
-  for await (const r of splitCsv(src())) out.push(r);
+  for await (const batch of splitCsv(src())) out.push(...batch);
   return out;
 }
 

@@ -8,16 +8,18 @@ import type { TableStream } from "./table.js";
  */
 export async function readCsv(file: string, gzip: boolean): Promise<TableStream> {
   const it = splitCsv(openText(file, gzip))[Symbol.asyncIterator]();
-  let first: IteratorResult<string[]>;
+  let first: IteratorResult<string[][]>;
   try {
     first = await it.next();
   } catch (e) {
     throw fileFormatError(file, `not a readable CSV file (${(e as Error).message})`);
   }
   if (first.done) throw fileFormatError(file, "empty file: no header row");
-  const columns = first.value;
-  async function* rows(): AsyncGenerator<string[]> {
+  const columns = first.value[0]!;
+  const rest = first.value.slice(1);
+  async function* batches(): AsyncGenerator<string[][]> {
     try {
+      if (rest.length > 0) yield rest;
       for (;;) {
         const r = await it.next();
         if (r.done) return;
@@ -27,5 +29,5 @@ export async function readCsv(file: string, gzip: boolean): Promise<TableStream>
       throw fileFormatError(file, `CSV parse error: ${(e as Error).message}`);
     }
   }
-  return { columns, rows: rows(), seenColumns: null };
+  return { columns, batches: batches(), seenColumns: null };
 }

@@ -56,7 +56,7 @@ describe("readJson", () => {
     );
     const t = await readJson(f, true, ["unique_key", "created_date"]);
     const rows: string[][] = [];
-    for await (const r of t.rows) rows.push(r);
+    for await (const b of t.batches) rows.push(...b);
     expect(rows).toEqual([
       ["1", "2020-01-01T00:00:00.000"],
       ["2", ""],
@@ -69,7 +69,7 @@ describe("readJson", () => {
     writeFileSync(f, '[{"a": 1}, {"a": ');
     const t = await readJson(f, false, ["a"]);
     const err = await (async () => {
-      for await (const _ of t.rows) {
+      for await (const _ of t.batches) {
         /* drain */
       }
     })().catch((e) => e);

@@ -75,16 +75,16 @@ export function flattenRecord(obj: unknown): Map<string, string> {
 export async function readJson(file: string, gzip: boolean, columns: readonly string[]): Promise<TableStream> {
   const seen = new Set<string>();
   const stream = openText(file, gzip);
-  async function* rows(): AsyncGenerator<string[]> {
+  async function* batches(): AsyncGenerator<string[][]> {
     try {
       for await (const obj of jsonArrayElements(stream)) {
         const m = flattenRecord(obj);
         for (const k of m.keys()) seen.add(k);
-        yield columns.map((c) => m.get(c) ?? "");
+        yield [columns.map((c) => m.get(c) ?? "")];
       }
     } catch (e) {
       throw fileFormatError(file, `not a JSON array or GeoJSON FeatureCollection (${(e as Error).message})`);
     }
   }
-  return { columns: [...columns], rows: rows(), seenColumns: seen };
+  return { columns: [...columns], batches: batches(), seenColumns: seen };
 }

@@ -2,7 +2,8 @@
 export interface TableStream {
   /** Column names as written in the file (CSV header) or the normalized names used to lay out JSON objects. */
   columns: string[];
-  rows: AsyncIterable<string[]>;
+  /** Rows in batches (a chunk's or a page's worth): one await per batch, not per row. */
+  batches: AsyncIterable<string[][]>;
   /** JSON only: every normalized key seen in any object, filled while iterating (null for CSV). */
   seenColumns: Set<string> | null;
 }
