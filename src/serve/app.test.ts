@@ -166,6 +166,22 @@ describe("POST /v1/predict", () => {
     expect(b.feature_schema).toBe(FEATURE_SCHEMA.version);
   });
 
+  it("takes rows whose keys are in any order (the validator's in-order fast path and its general path agree)", async () => {
+    const reversed = (row: Record<string, number | null>) => Object.fromEntries(Object.entries(row).reverse());
+    const rows = [rowOf(svc, 3), reversed(rowOf(svc, 4)), { ...rowOf(svc, 5), [names[1]]: 0.1 + 0.2 }];
+    const r = await svc.app.inject({
+      method: "POST",
+      url: "/v1/predict",
+      payload: { rows },
+      headers: { "x-rodent-route-key": "k" },
+    });
+    expect(r.statusCode).toBe(200);
+    const b = r.json();
+    const m = svc.host.state[b.model.role as "champion" | "canary"]!.model;
+    const expected = m.predictProba(rowsToTable(FEATURE_SCHEMA, rows));
+    expect(b.predictions.map((p: { probability: number }) => p.probability)).toEqual(Array.from(expected));
+  });
+
   const first = names[0];
   const indicator = FEATURE_SCHEMA.features.find((f) => f.kind === "indicator")!.name;
   const cases: [
@@ -242,6 +258,21 @@ describe("POST /v1/predict", () => {
       () => ({ payload: JSON.stringify({ rows: [{ ...rowOf(svc, 0), [indicator]: 2 }] }) }),
       400,
       `body/rows/0/${indicator}`,
+    ],
+    [
+      "a __proto__ key in a row (bodies are parsed with plain JSON.parse; the validator refuses it)",
+      () => ({ payload: JSON.stringify({ rows: [rowOf(svc, 0)] }).replace('[{"', '[{"__proto__":{"x":1},"') }),
+      400,
+      "body/rows/0/__proto__",
+      { missing: [], extra: ["__proto__"] },
+    ],
+    [
+      "a constructor key at the top level",
+      () => ({
+        payload: JSON.stringify({ rows: [rowOf(svc, 0)] }).replace('{"rows"', '{"constructor":{"prototype":{}},"rows"'),
+      }),
+      400,
+      "body/constructor",
     ],
     ["a row that is not an object", () => ({ payload: JSON.stringify({ rows: [[1, 2, 3]] }) }), 400, "body/rows/0"],
     [

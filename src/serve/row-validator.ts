@@ -22,7 +22,8 @@ interface AjvLikeError {
 export type RowsValidator = ((data: unknown) => boolean) & { errors?: AjvLikeError[] | null };
 
 export function compileRowsValidator(schema: FeatureSchema, maxRows: number): RowsValidator {
-  const names = schema.features.map((f) => f.name);
+  // Internalized (as property keys are), so comparing a row's key with a name is one pointer comparison.
+  const names = schema.features.map((f) => Object.keys({ [f.name]: 0 })[0]);
   const indicator = schema.features.map((f) => f.kind === "indicator");
   const known = new Set(names);
   const F = names.length;
@@ -49,12 +50,31 @@ export function compileRowsValidator(schema: FeatureSchema, maxRows: number): Ro
     }
     if (rows.length < 1) return fail("/rows", "minItems", { limit: 1 }, "must NOT have fewer than 1 items");
     const n = rows.length;
-    const columns = names.map(() => new Float32Array(n));
+    // One allocation for the whole table (column j is a view of values[j·n, (j+1)·n)): 61 small typed arrays per
+    // request cost more than filling them.
+    const values = new Float32Array(F * n);
+    const columns = names.map((_, j) => values.subarray(j * n, (j + 1) * n));
     for (let i = 0; i < n; i++) {
       const row = rows[i] as Record<string, unknown>;
       if (typeof row !== "object" || row === null || Array.isArray(row)) {
         return fail(`/rows/${i}`, "type", { type: "object" }, "must be object");
       }
+      // Fast path: the keys are exactly the features, in schema order (as clients that serialise rows from the
+      // schema send them). Reading values in a for-in over the row's own keys is V8's enum-cache fast path, ~3×
+      // quicker than a lookup per name. Any other key order, or any bad value, falls through to the checks
+      // below, which name the first problem.
+      let j = 0;
+      for (const k in row) {
+        const v = row[k];
+        if (j === F || k !== names[j]) j = -1;
+        else if (v === null) columns[j][i] = Number.NaN;
+        else if (typeof v !== "number") j = -1;
+        else if (indicator[j] ? v !== 0 && v !== 1 : !(v <= F32_MAX && v >= -F32_MAX)) j = -1;
+        else columns[j][i] = v;
+        if (j < 0) break;
+        j++;
+      }
+      if (j === F) continue;
       for (let j = 0; j < F; j++) {
         const v = row[names[j]];
         if (v === undefined) {

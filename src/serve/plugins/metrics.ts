@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { BatchHistogram } from "../batch-histogram.js";
 import type { ModelHost } from "../model-host.js";
 
 /** The service's Prometheus metrics; names are shared with deploy/prometheus rules and dashboards. */
@@ -8,7 +9,8 @@ export interface ServiceMetrics {
   registry: Registry;
   requests: Counter<"route" | "method" | "status_code" | "model_version">;
   duration: Histogram<"route" | "model_version">;
-  score: Histogram<"model_version" | "role">;
+  /** Observed a batch at a time (batch-histogram.ts): POST /v1/predict scores up to 1000 rows per request. */
+  score: BatchHistogram<"model_version" | "role">;
 }
 
 /**
@@ -31,7 +33,7 @@ export function createServiceMetrics(host: ModelHost): ServiceMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
-  const score = new Histogram({
+  const score = new BatchHistogram({
     name: "rodent_prediction_score",
     help: "Served probabilities by model version and role",
     labelNames: ["model_version", "role"] as const,
