@@ -13,8 +13,8 @@ import { type DatasetQuality, emptyQuality } from "../validate/quality.js";
 import type { QuarantineWriter } from "../validate/quarantine.js";
 import { type DatasetSpec, isRejection } from "../validate/spec.js";
 
-/** Rows of disorder the in-memory window absorbs before the external sort takes over (~5 MB of lines). */
-export const WINDOW_ROWS = 8192;
+/** Rows of disorder the in-memory window absorbs before the external sort takes over (~1 MB of lines). */
+export const WINDOW_ROWS = 2048;
 /** Origin of a record re-read from the already written (deduplicated) prefix after a fall-back. */
 const PREFIX_ORIGIN = -2;
 

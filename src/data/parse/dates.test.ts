@@ -27,6 +27,29 @@ describe("parseInstant / parseDay", () => {
     "2023-05-01T25:00:00",
     "13/40/2020 13:00:00 PM",
   ])("rejects %j", (s) => expect(parseInstant(s)).toBeNull());
+  it("the fixed-width export fast path agrees with the general parser on valid and invalid dates", () => {
+    let checked = 0;
+    for (const mo of ["00", "02", "12", "13"])
+      for (const d of ["01", "29", "31", "32"])
+        for (const y of ["1799", "2023", "2024", "2201", "20x4"]) {
+          const day = `${mo}/${d}/${y}`;
+          for (const s of [
+            day,
+            `${day} 12:30:59 AM`,
+            `${day} 12:00:00 PM`,
+            `${day} 13:00:00 PM`,
+            `${day} 01:60:00 AM`,
+          ]) {
+            // A leading space is trimmed by the general parser but skips the fixed-width fast path.
+            const general = parseInstant(` ${s}`);
+            expect(parseInstant(s), s).toBe(general);
+            expect(parseDay(s), s).toBe(general?.slice(0, 10) ?? null);
+            checked++;
+          }
+        }
+    expect(checked).toBe(400);
+  });
+
   it("converts day numbers both ways", () => {
     expect(dayNumber("1970-01-02")).toBe(1);
     expect(dayString(dayNumber("2024-03-01"))).toBe("2024-03-01");

@@ -9,8 +9,14 @@ import { createGzip, type Gzip } from "node:zlib";
  * id derives from the uncompressed content, so the level does not change ids.
  */
 export const GZIP_LEVEL = 1;
-const BATCH_CHARS = 1 << 18;
-/** zlib output chunk: fewer, larger hand-offs between the zlib thread and this one than the 16 KB default. */
+/** Joined batches stay below V8's large-object size (~128 KB), so they live and die in the young generation. */
+const BATCH_CHARS = 48 * 1024;
+/**
+ * Encoded batches collect in 1 MB buffers handed to gzip whole (one zlib round trip per MB), then recycled:
+ * fresh buffers for every batch cost page faults.
+ */
+const CHUNK_BYTES = 1 << 20;
+/** zlib output chunk: fewer hand-offs between the zlib thread and this one than the 16 KB default. */
 const GZIP_CHUNK = 1 << 18;
 
 export interface WrittenFile {
@@ -33,6 +39,9 @@ export class NdjsonGzWriter {
   private lines = 0;
   private batch: string[] = [];
   private batchChars = 0;
+  private readonly pool: Buffer[] = [];
+  private chunk: Buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  private used = 0;
   private readonly closed: Promise<void>;
 
   constructor(readonly file: string) {
@@ -61,21 +70,44 @@ export class NdjsonGzWriter {
     return this.batchChars >= BATCH_CHARS ? this.flushBatch() : null;
   }
 
+  /** Encode the batch into the current chunk (once: the content hash then reads bytes, not the string). */
   private flushBatch(): Promise<void> | null {
     if (this.batch.length === 0) return null;
-    const text = `${this.batch.join("\n")}\n`;
+    this.batch.push(""); // the final newline, without a concatenation that would need flattening again
+    const text = this.batch.join("\n");
     this.batch = [];
     this.batchChars = 0;
-    // Encode once; hashing bytes is ~2x faster than hashing the string (which encodes it again).
-    const buf = Buffer.allocUnsafeSlow(text.length * 3);
-    const bytes = buf.subarray(0, buf.write(text, 0, "utf8"));
+    const worst = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+    let p: Promise<void> | null = null;
+    if (this.used + worst > this.chunk.length) p = this.ship();
+    if (worst > this.chunk.length) {
+      // A batch with a huge line: its own buffer.
+      const big = Buffer.allocUnsafeSlow(worst);
+      const bytes = big.subarray(0, big.write(text, 0, "utf8"));
+      this.contentHash.update(bytes);
+      const ok = this.gz.write(bytes);
+      return ok && !p ? null : Promise.all([p, ok ? null : once(this.gz, "drain")]).then(() => undefined);
+    }
+    this.used += this.chunk.write(text, this.used, "utf8");
+    return p;
+  }
+
+  /** Hash and compress the filled part of the chunk; continue in a recycled one. */
+  private ship(): Promise<void> | null {
+    if (this.used === 0) return null;
+    const buf = this.chunk;
+    const bytes = buf.subarray(0, this.used);
     this.contentHash.update(bytes);
-    return this.gz.write(bytes) ? null : once(this.gz, "drain").then(() => undefined);
+    this.chunk = this.pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    this.used = 0;
+    // zlib holds the bytes until the callback: only then may the buffer be reused.
+    const ok = this.gz.write(bytes, () => this.pool.push(buf));
+    return ok ? null : once(this.gz, "drain").then(() => undefined);
   }
 
   async close(): Promise<WrittenFile> {
-    const p = this.flushBatch();
-    if (p) await p;
+    await this.flushBatch();
+    await this.ship();
     this.gz.end();
     await this.closed;
     return {
