@@ -11,6 +11,23 @@ export const F32_MAX = 3.4028234663852886e38;
 /** The table built while validating, attached to the body. */
 export const FEATURE_TABLE = Symbol("featureTable");
 
+/** A body the byte parser (rows-parser.ts) already checked and turned into a table. */
+export class CheckedBody {
+  readonly [FEATURE_TABLE]: FeatureTable;
+  constructor(table: FeatureTable) {
+    this[FEATURE_TABLE] = table;
+  }
+  /** The rows as objects with the table's values (float32, missing = null); built on demand, the request path never asks. */
+  get rows(): Record<string, number | null>[] {
+    const t = this[FEATURE_TABLE];
+    return Array.from({ length: t.n }, (_, i) =>
+      Object.fromEntries(
+        t.schema.features.map((f, j) => [f.name, Number.isNaN(t.columns[j][i]) ? null : t.columns[j][i]]),
+      ),
+    );
+  }
+}
+
 interface AjvLikeError {
   instancePath: string;
   schemaPath: string;
@@ -33,6 +50,7 @@ export function compileRowsValidator(schema: FeatureSchema, maxRows: number): Ro
       return false;
     };
     validate.errors = null;
+    if (data instanceof CheckedBody) return true;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
       return fail("", "type", { type: "object" }, "must be object");
     }
