@@ -6,15 +6,17 @@ import { RodentError } from "../errors.js";
 import type { FeatureTable } from "../features/schema.js";
 import type { Logger } from "../util/log.js";
 import { fitIsotonic } from "./calibration.js";
-import { computeCuts, MISSING_BIN } from "./cuts.js";
-import { growTree, HistogramPool } from "./grower.js";
+import { type Cuts, computeCuts, MISSING_BIN } from "./cuts.js";
+import { type GrownTree, growTree, HistogramPool } from "./grower.js";
+import { HistEngine } from "./hist-engine.js";
+import { histogramSize } from "./histogram.js";
 import { rocAuc } from "./metrics.js";
 import { Model } from "./model.js";
 import { logisticObjective, sigmoid } from "./objective.js";
 import type { TrainParams } from "./params.js";
 import type { QuantizedMatrix } from "./quantize.js";
 import { quantize } from "./quantize.js";
-import { rng } from "./random.js";
+import { Mulberry32, sampleRows } from "./random.js";
 import { trainProgress } from "./train-progress.js";
 import type { Tree } from "./tree.js";
 
@@ -37,16 +39,25 @@ export function logloss(label: Uint8Array, margin: Float64Array): number {
   return label.length ? s / label.length : Number.NaN;
 }
 
-/** Adds a new tree's leaf values to the training margins by walking the bin codes (the split the grower chose). */
-function addTreeBins(m: QuantizedMatrix, tree: Tree, splitBin: Int32Array, margin: Float64Array): void {
-  const F = m.nFeatures;
-  const bins = m.bins;
+/**
+ * Adds a new tree's leaf values to the training margins: the sampled rows through the grower's partition (each
+ * leaf owns a segment of rows), the others by walking the bin codes with the split the grower chose.
+ */
+function addTreeTrain(m: QuantizedMatrix, grown: GrownTree, rest: Uint32Array, nRest: number, margin: Float64Array) {
+  const { tree, splitBin, rows, begin, end } = grown;
   const { left, right, feature, defaultLeft, threshold } = tree;
-  for (let r = 0; r < m.n; r++) {
+  for (let node = 0; node < left.length; node++) {
+    if (left[node] !== -1) continue;
+    const v = threshold[node];
+    for (let i = begin[node]; i < end[node]; i++) margin[rows[i]] += v;
+  }
+  const N = m.n;
+  const bins = m.bins;
+  for (let k = 0; k < nRest; k++) {
+    const r = rest[k];
     let n = 0;
-    const base = r * F;
     while (left[n] !== -1) {
-      const b = bins[base + feature[n]];
+      const b = bins[feature[n] * N + r];
       n = b === MISSING_BIN ? (defaultLeft[n] ? left[n] : right[n]) : b <= splitBin[n] ? left[n] : right[n];
     }
     margin[r] += threshold[n];
@@ -81,12 +92,30 @@ function checkInput(input: TrainInput): void {
 
 export async function trainModel(input: TrainInput): Promise<Model> {
   checkInput(input);
-  const { train, valid, params: p, log } = input;
+  const { train, params: p } = input;
   const t0 = performance.now();
   const F = train.table.columns.length;
-  const n = train.table.n;
   const cuts = computeCuts(train.table, p.max_bin);
-  const qm = quantize(train.table, cuts);
+  // depth-wise growth keeps at most one histogram per node of the widest level alive (2^(max_depth-1))
+  const histograms = Math.min(64, 2 ** Math.max(0, p.max_depth - 1) + 1);
+  const engine = new HistEngine({ n: train.table.n, nFeatures: F, nthread: p.nthread, histograms });
+  try {
+    return await boost(input, cuts, quantize(train.table, cuts, engine.bins), engine, t0);
+  } finally {
+    engine.close();
+  }
+}
+
+async function boost(
+  input: TrainInput,
+  cuts: Cuts,
+  qm: QuantizedMatrix,
+  engine: HistEngine,
+  t0: number,
+): Promise<Model> {
+  const { train, valid, params: p, log } = input;
+  const F = train.table.columns.length;
+  const n = train.table.n;
   const tQuantize = performance.now() - t0;
   const obj = logisticObjective(p.scale_pos_weight);
   const baseScore = Math.fround(obj.initEstimation(train.label));
@@ -96,42 +125,58 @@ export async function trainModel(input: TrainInput): Promise<Model> {
   const validMargin = new Float64Array(valid.table.n).fill(baseMargin);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
-  const random = rng(p.seed);
-  const pool = HistogramPool.forFeatures(F);
-  const allRows = new Uint32Array(n);
-  for (let i = 0; i < n; i++) allRows[i] = i;
+  const gen = new Mulberry32(p.seed);
+  const pool = new HistogramPool(histogramSize(F), () => engine.allocHistogram());
   const sampleBuf = new Uint32Array(n);
+  const restBuf = new Uint32Array(n);
   const featureIdx = Array.from({ length: F }, (_, i) => i);
   const nCols = Math.max(1, Math.floor(p.colsample_bytree * F + 1e-9));
   const evalEvery = Math.max(1, input.evalEvery ?? 10);
   const progress = trainProgress(log, { total: p.n_estimators, everyRounds: evalEvery });
-  // train AUC on a fixed sample keeps the periodic report cheap on big tables
+  // train loss and AUC on a fixed strided sample keep the periodic report cheap on big tables
   const aucRows = n > 100_000 ? Math.ceil(n / 100_000) : 1;
   const trees: Tree[] = [];
   let best = -1;
   let bestLoss = Number.POSITIVE_INFINITY;
   let lastReport: Record<string, number> = {};
+  // where a round's time goes (model.meta.training.phase_seconds; the bench prints it)
+  const phases: Record<"gradient" | "sample" | "grow" | "update" | "evaluate", number> = {
+    gradient: 0,
+    sample: 0,
+    grow: 0,
+    update: 0,
+    evaluate: 0,
+  };
+  let lap = performance.now();
+  const clock = (phase: keyof typeof phases) => {
+    const now = performance.now();
+    phases[phase] += now - lap;
+    lap = now;
+  };
   for (let round = 0; round < p.n_estimators; round++) {
+    lap = performance.now();
     obj.gradient(trainMargin, train.label, grad, hess);
-    let rows = allRows;
-    if (p.subsample < 1) {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (random() < p.subsample) sampleBuf[k++] = i;
-      rows = sampleBuf.slice(0, k);
-    } else rows = allRows.slice();
+    clock("gradient");
+    const k = p.subsample < 1 ? sampleRows(gen, n, p.subsample, sampleBuf, restBuf) : n;
+    if (k === n) for (let i = 0; i < n; i++) sampleBuf[i] = i;
     let features: Int32Array;
     if (nCols < F) {
       for (let i = F - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
+        const j = Math.floor(gen.next() * (i + 1));
         const t = featureIdx[i];
         featureIdx[i] = featureIdx[j];
         featureIdx[j] = t;
       }
       features = Int32Array.from(featureIdx.slice(0, nCols)).sort();
     } else features = Int32Array.from(featureIdx.keys());
-    const { tree, splitBin } = growTree(qm, cuts, grad, hess, rows, features, p, pool);
+    engine.setGradients(grad, hess);
+    clock("sample");
+    const grown = growTree(qm, cuts, grad, hess, sampleBuf.subarray(0, k), features, p, pool, engine);
+    const tree = grown.tree;
     trees.push(tree);
-    addTreeBins(qm, tree, splitBin, trainMargin);
+    clock("grow");
+    addTreeTrain(qm, grown, restBuf, n - k, trainMargin);
+    clock("update");
     addTreeFloat(valid.table, tree, validMargin);
     const vl = logloss(valid.label, validMargin);
     if (vl < bestLoss) {
@@ -143,7 +188,7 @@ export async function trainModel(input: TrainInput): Promise<Model> {
     if (full) {
       const sub = aucRows > 1 ? strided(train.label, trainMargin, aucRows) : { y: train.label, m: trainMargin };
       lastReport = {
-        train_logloss: logloss(train.label, trainMargin),
+        train_logloss: logloss(sub.y, sub.m),
         train_auc: rocAuc(sub.y, sub.m),
         valid_logloss: vl,
         valid_auc: rocAuc(valid.label, validMargin),
@@ -160,6 +205,7 @@ export async function trainModel(input: TrainInput): Promise<Model> {
         true,
       );
     } else progress.round({ round, validLogloss: vl, bestRound: best }, false);
+    clock("evaluate");
     if (stop) break;
     // let log lines and signals through between rounds
     if (round % 20 === 19) await new Promise((r) => setImmediate(r));
@@ -186,6 +232,8 @@ export async function trainModel(input: TrainInput): Promise<Model> {
       valid_auc: rocAuc(valid.label, vm),
       seconds: Number(trainSeconds.toFixed(3)),
       quantize_seconds: Number((tQuantize / 1000).toFixed(3)),
+      threads: engine.threads,
+      phase_seconds: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Number((v / 1000).toFixed(3))])),
     },
   };
   progress.done({ rounds: trees.length, best_round: best + 1, valid_logloss: bestLoss, ...lastReport });

@@ -23,26 +23,55 @@ export interface GrownTree {
   tree: Tree;
   /** bin-space split per node (training only): non-missing bin <= splitBin goes left */
   splitBin: Int32Array;
+  /** the sampled rows, partitioned: node i (a leaf or not) owns rows[begin[i]..end[i]); valid until the next tree */
+  rows: Uint32Array;
+  begin: Int32Array;
+  end: Int32Array;
 }
 
-/** Reuses histogram buffers across nodes and trees (each is nFeatures × 256 × 2 doubles). */
+/**
+ * Reuses histogram buffers across nodes and trees (each is nFeatures × 256 × 2 doubles). A taken buffer's contents
+ * are stale: builders overwrite every slot of the features they are given, and readers only read those.
+ * `alloc` may hand out buffers the builder writes directly (the engine's own memory); when it returns null, a
+ * plain array is used.
+ */
 export class HistogramPool {
   private free: Float64Array[] = [];
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly alloc: () => Float64Array | null = () => null,
+  ) {}
   static forFeatures(nFeatures: number): HistogramPool {
     return new HistogramPool(histogramSize(nFeatures));
   }
   take(): Float64Array {
-    const h = this.free.pop();
-    if (h) {
-      h.fill(0);
-      return h;
-    }
-    return new Float64Array(this.size);
+    return this.free.pop() ?? this.alloc() ?? new Float64Array(this.size);
   }
   give(h: Float64Array): void {
     this.free.push(h);
   }
+}
+
+/** Where histograms come from: the WebAssembly engine (hist-engine.ts) in training, the JS reference otherwise. */
+export interface HistBuilder {
+  /** The array the partitioner rearranges in place, holding `sampled` on return; build() reads rows from it. */
+  rowsFor(sampled: Uint32Array): Uint32Array;
+  /** Histogram of rows[begin..end) for the listed features into `out` (slots of other features untouched). */
+  build(begin: number, end: number, features: Int32Array, out: Float64Array): void;
+}
+
+export function jsHistBuilder(m: QuantizedMatrix, grad: Float64Array, hess: Float64Array): HistBuilder {
+  let rows: Uint32Array = new Uint32Array(0);
+  return {
+    rowsFor(sampled) {
+      rows = sampled;
+      return rows;
+    },
+    build(begin, end, features, out) {
+      for (let k = 0; k < features.length; k++) out.fill(0, features[k] << 9, (features[k] + 1) << 9);
+      buildHistogram(m, rows, begin, end, grad, hess, features, out);
+    },
+  };
 }
 
 export function growTree(
@@ -54,8 +83,9 @@ export function growTree(
   features: Int32Array,
   p: GrowParams,
   pool: HistogramPool = HistogramPool.forFeatures(m.nFeatures),
+  builder: HistBuilder = jsHistBuilder(m, grad, hess),
 ): GrownTree {
-  const part = new RowPartitioner(sampledRows);
+  const part = new RowPartitioner(builder.rowsFor(sampledRows));
   const left: number[] = [-1];
   const right: number[] = [-1];
   const parent: number[] = [2147483647];
@@ -77,7 +107,7 @@ export function growTree(
   const hists = new Map<number, Float64Array>();
   if (p.max_depth > 0 && sampledRows.length > 0) {
     const h = pool.take();
-    buildHistogram(m, part.rows, 0, sampledRows.length, grad, hess, features, h);
+    builder.build(0, sampledRows.length, features, h);
     hists.set(0, h);
   }
   let level = [0];
@@ -134,7 +164,7 @@ export function growTree(
       const small = end[l] - begin[l] <= end[r] - begin[r] ? l : r;
       const large = small === l ? r : l;
       const sh = pool.take();
-      buildHistogram(m, part.rows, begin[small], end[small], grad, hess, features, sh);
+      builder.build(begin[small], end[small], features, sh);
       subtractHistogram(ph, sh, features, ph);
       hists.set(small, sh);
       hists.set(large, ph);
@@ -159,5 +189,11 @@ export function growTree(
     tree.baseWeight[i] = w;
     tree.threshold[i] = left[i] === -1 ? w * p.eta : threshold[i];
   }
-  return { tree, splitBin: Int32Array.from(splitBin) };
+  return {
+    tree,
+    splitBin: Int32Array.from(splitBin),
+    rows: part.rows,
+    begin: Int32Array.from(begin),
+    end: Int32Array.from(end),
+  };
 }

@@ -3,8 +3,8 @@ import { MISSING_BIN } from "./cuts.js";
 import { buildHistogram, HIST_STRIDE, histogramSize, subtractHistogram } from "./histogram.js";
 
 describe("histogram", () => {
-  // 4 rows × 2 features of bin codes
-  const m = { n: 4, nFeatures: 2, bins: Uint8Array.from([0, 1, 1, 1, 0, MISSING_BIN, 2, 0]) };
+  // 4 rows × 2 features of bin codes, column-major: feature 0 = (0, 1, 0, 2), feature 1 = (1, 1, MISSING, 0)
+  const m = { n: 4, nFeatures: 2, bins: Uint8Array.from([0, 1, 0, 2, 1, 1, MISSING_BIN, 0]) };
   const grad = Float64Array.from([1, 2, 3, 4]);
   const hess = Float64Array.from([0.1, 0.2, 0.3, 0.4]);
   const all = Int32Array.from([0, 1]);

@@ -17,15 +17,20 @@ export class RowPartitioner {
     const rows = this.rows;
     const scratch = this.scratch;
     const bins = m.bins;
-    const F = m.nFeatures;
+    const off = feature * m.n;
     let l = begin;
     let r = 0;
+    // branch-free: the row is written to both sides and only the side it belongs to advances (left/right is a
+    // coin flip for the CPU's branch predictor)
+    const missLeft = defaultLeft ? 1 : 0;
     for (let i = begin; i < end; i++) {
       const row = rows[i];
-      const b = bins[row * F + feature];
-      const left = b === MISSING_BIN ? defaultLeft : b <= splitBin;
-      if (left) rows[l++] = row;
-      else scratch[r++] = row;
+      const b = bins[off + row];
+      const left = (b <= splitBin ? 1 : 0) | (b === MISSING_BIN ? missLeft : 0);
+      rows[l] = row;
+      scratch[r] = row;
+      l += left;
+      r += 1 - left;
     }
     rows.set(scratch.subarray(0, r), l);
     return l;

@@ -4,7 +4,7 @@ import { quantize } from "./quantize.js";
 import { syntheticSchema } from "./synthetic.js";
 
 describe("quantize", () => {
-  it("writes a row-major matrix of bin codes with MISSING_BIN for NaN", () => {
+  it("writes a column-major matrix of bin codes with MISSING_BIN for NaN", () => {
     const table = {
       schema: syntheticSchema(2),
       n: 3,
@@ -12,6 +12,7 @@ describe("quantize", () => {
     };
     const q = quantize(table, computeCuts(table, 256));
     expect(q.nFeatures).toBe(2);
-    expect(Array.from(q.bins)).toEqual([0, 1, 1, 0, MISSING_BIN, 1]);
+    // column 0 (10, 20, NaN) then column 1 (1, 0, 1)
+    expect(Array.from(q.bins)).toEqual([0, 1, MISSING_BIN, 1, 0, 1]);
   });
 });

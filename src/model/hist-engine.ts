@@ -1,0 +1,264 @@
+// The histogram engine: the learner's hot loop (about 80% of training time) in WebAssembly, on one or two threads.
+// It owns one shared WebAssembly memory holding the column-major bin codes, the interleaved gradient pairs, the
+// row-index array the partitioner rearranges, and the output histograms. With nthread ≥ 2 a worker thread builds
+// the second half of the listed features while the caller builds the first half; every feature's histogram is
+// computed by the same kernel from the same rows in the same order, so the model is bit-identical for any nthread.
+import { Worker } from "node:worker_threads";
+import { RodentError } from "../errors.js";
+import type { HistBuilder } from "./grower.js";
+import { HIST_STRIDE } from "./histogram.js";
+import { HISTOGRAM_WASM } from "./wasm/histogram-wasm.js";
+
+type HistCols = (
+  bins: number,
+  n: number,
+  gh: number,
+  rows: number,
+  begin: number,
+  end: number,
+  feats: number,
+  nf: number,
+  out: number,
+  scratch: number,
+) => void;
+
+const PAGE = 65536;
+const FEATURE_BYTES = HIST_STRIDE * 16;
+const SCRATCH_BYTES = 4 * FEATURE_BYTES;
+/** below this many (row, feature) updates a build stays on the calling thread: waking the worker costs more */
+const PARALLEL_MIN_UPDATES = 64 * 1024;
+/** a worker that has not answered in this long is taken for dead (the caller would otherwise wait forever) */
+const WORKER_TIMEOUT_MS = 120_000;
+
+// control block (Int32 slots): task sequence, done sequence, error flag, then the task's 10 arguments
+const SEQ = 0;
+const DONE = 1;
+const ERR = 2;
+const ARGS = 4;
+const CTRL_SLOTS = 16;
+
+// The project compiles without the DOM library, where TypeScript keeps the WebAssembly types: the part used here.
+type WasmModule = object;
+interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (d: { initial: number; maximum: number; shared: true }) => WasmMemory;
+  Instance: new (m: WasmModule, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: WasmModule | undefined;
+function wasmModule(): WasmModule {
+  compiled ??= new WA.Module(Buffer.from(HISTOGRAM_WASM, "base64"));
+  return compiled;
+}
+
+// Plain JS (eval'd), so the same code runs from src/ under tsx/vitest and from dist/.
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, ctrlOffset } = workerData;
+const ctrl = new Int32Array(memory.buffer, ctrlOffset, ${CTRL_SLOTS});
+function fail() {
+  Atomics.store(ctrl, ${ERR}, 1);
+  Atomics.store(ctrl, ${DONE}, -2);
+  Atomics.notify(ctrl, ${DONE});
+}
+let histCols;
+try {
+  histCols = new WebAssembly.Instance(module, { env: { memory } }).exports.histCols;
+} catch (e) {
+  fail();
+  throw e;
+}
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${SEQ}, seen);
+  const seq = Atomics.load(ctrl, ${SEQ});
+  if (seq < 0) break;
+  seen = seq;
+  try {
+    const a = ctrl.subarray(${ARGS}, ${ARGS + 10});
+    histCols(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+  } catch (e) {
+    fail();
+    throw e;
+  }
+  Atomics.store(ctrl, ${DONE}, seq);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+export interface HistEngineOptions {
+  n: number;
+  nFeatures: number;
+  /** 1 = calling thread only; ≥ 2 adds one worker thread (the machine this targets has two cores) */
+  nthread: number;
+  /** histogram buffers to reserve in the engine's memory, written in place by the kernel (others are copied) */
+  histograms?: number;
+}
+
+export class HistEngine implements HistBuilder {
+  readonly n: number;
+  readonly nFeatures: number;
+  /** column-major bin codes: bins[f * n + r]; fill before the first build */
+  readonly bins: Uint8Array;
+  /** the row-index array of the current tree (partitioned in place by the grower) */
+  readonly rows: Uint32Array;
+  private readonly memory: WasmMemory;
+  private readonly histCols: HistCols;
+  private readonly gh: Float64Array;
+  private readonly feats: Int32Array;
+  private readonly out: Float64Array;
+  private readonly ctrl: Int32Array;
+  private readonly at: { bins: number; gh: number; rows: number; feats: number; out: number; scratch: number[] };
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly histSlots: { at: number; left: number };
+
+  constructor(opts: HistEngineOptions) {
+    const { n, nFeatures: F } = opts;
+    this.n = n;
+    this.nFeatures = F;
+    let top = 0;
+    const take = (bytes: number) => {
+      const at = top;
+      top = Math.ceil((top + bytes) / 64) * 64;
+      return at;
+    };
+    const ctrlAt = take(CTRL_SLOTS * 4);
+    const feats = take(4 * F);
+    const out = take(FEATURE_BYTES * F);
+    const scratch = [take(SCRATCH_BYTES), take(SCRATCH_BYTES)];
+    const gh = take(16 * n);
+    const rows = take(4 * n);
+    const bins = take(n * F);
+    const nHist = Math.max(0, opts.histograms ?? 0);
+    const hists = take(FEATURE_BYTES * F * nHist);
+    const pages = Math.ceil(top / PAGE) + 1;
+    if (pages > 65536) {
+      throw new RodentError(
+        "RODENT_ERR_INVALID_ARGUMENT",
+        `training table too large for one learner: ${n} rows × ${F} features needs ${(top / 2 ** 30).toFixed(1)} GiB of histogram memory (limit 4 GiB); train on fewer rows`,
+      );
+    }
+    this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    const buf = this.memory.buffer;
+    this.at = { bins, gh, rows, feats, out, scratch };
+    this.histSlots = { at: hists, left: nHist };
+    this.ctrl = new Int32Array(buf, ctrlAt, CTRL_SLOTS);
+    this.feats = new Int32Array(buf, feats, F);
+    this.out = new Float64Array(buf, out, 2 * HIST_STRIDE * F);
+    this.gh = new Float64Array(buf, gh, 2 * n);
+    this.rows = new Uint32Array(buf, rows, n);
+    this.bins = new Uint8Array(buf, bins, n * F);
+    const memory = this.memory;
+    this.histCols = new WA.Instance(wasmModule(), { env: { memory } }).exports.histCols as HistCols;
+    if (opts.nthread >= 2) {
+      this.worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module: wasmModule(), memory, ctrlOffset: ctrlAt },
+      });
+      // a forgotten engine must not keep the process alive; close() is still the normal way out
+      this.worker.unref();
+    }
+  }
+
+  /** A histogram buffer inside the engine's memory (the kernel writes it in place), or null when none is left. */
+  allocHistogram(): Float64Array | null {
+    const s = this.histSlots;
+    if (s.left === 0) return null;
+    const h = new Float64Array(this.memory.buffer, s.at, 2 * HIST_STRIDE * this.nFeatures);
+    s.at += FEATURE_BYTES * this.nFeatures;
+    s.left--;
+    return h;
+  }
+
+  get threads(): number {
+    return this.worker ? 2 : 1;
+  }
+
+  rowsFor(sampled: Uint32Array): Uint32Array {
+    if (sampled.length > this.n) {
+      throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `${sampled.length} sampled rows for a ${this.n}-row table`);
+    }
+    this.rows.set(sampled);
+    return this.rows.subarray(0, sampled.length);
+  }
+
+  /** Copies this round's gradients and hessians into the engine (interleaved, as the kernel reads them). */
+  setGradients(grad: Float64Array, hess: Float64Array): void {
+    const gh = this.gh;
+    for (let i = 0; i < this.n; i++) {
+      gh[2 * i] = grad[i];
+      gh[2 * i + 1] = hess[i];
+    }
+  }
+
+  /**
+   * Histogram of rows[begin..end) for the listed features into `out` (layout of histogram.ts; other features'
+   * slots are left untouched).
+   */
+  build(begin: number, end: number, features: Int32Array, out: Float64Array): void {
+    const nf = features.length;
+    if (nf === 0) return;
+    this.feats.set(features);
+    const { at } = this;
+    // in place when `out` lives in this memory, else through the engine's own buffer and a copy
+    const inPlace = out.buffer === this.memory.buffer;
+    const outAt = inPlace ? out.byteOffset : at.out;
+    const rowsN = end - begin;
+    const split = this.worker && rowsN * nf >= PARALLEL_MIN_UPDATES && nf >= 2 ? nf >> 1 : nf;
+    let seq = 0;
+    if (split < nf) {
+      const c = this.ctrl;
+      c[ARGS] = at.bins;
+      c[ARGS + 1] = this.n;
+      c[ARGS + 2] = at.gh;
+      c[ARGS + 3] = at.rows;
+      c[ARGS + 4] = begin;
+      c[ARGS + 5] = end;
+      c[ARGS + 6] = at.feats + 4 * split;
+      c[ARGS + 7] = nf - split;
+      c[ARGS + 8] = outAt;
+      c[ARGS + 9] = at.scratch[1];
+      seq = ++this.seq;
+      Atomics.store(c, SEQ, seq);
+      Atomics.notify(c, SEQ);
+    }
+    this.histCols(at.bins, this.n, at.gh, at.rows, begin, end, at.feats, split, outAt, at.scratch[0]);
+    if (seq) this.waitWorker(seq);
+    if (inPlace) return;
+    const src = this.out;
+    for (let k = 0; k < nf; k++) {
+      const o = features[k] * HIST_STRIDE * 2;
+      out.set(src.subarray(o, o + HIST_STRIDE * 2), o);
+    }
+  }
+
+  private waitWorker(seq: number): void {
+    const c = this.ctrl;
+    const deadline = performance.now() + WORKER_TIMEOUT_MS;
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done === seq || Atomics.load(c, ERR) !== 0) break;
+      if (performance.now() > deadline) {
+        throw new RodentError("RODENT_ERR_INTERNAL", "histogram worker thread stopped answering; retry with nthread=1");
+      }
+      Atomics.wait(c, DONE, done, 1000);
+    }
+    if (Atomics.load(c, ERR) !== 0) {
+      throw new RodentError("RODENT_ERR_INTERNAL", "histogram worker thread failed; retry with nthread=1");
+    }
+  }
+
+  /** Stops the worker thread (idempotent). */
+  close(): void {
+    if (!this.worker) return;
+    Atomics.store(this.ctrl, SEQ, -1);
+    Atomics.notify(this.ctrl, SEQ);
+    void this.worker.terminate();
+    this.worker = null;
+  }
+}
