@@ -1,9 +1,10 @@
 // Benchmark: our service vs the FastAPI + uvicorn (1 worker) + XGBoost reference, same model, same feature
 // table, one process each, loopback, the same fixed concurrency (autocannon). Prints req/s, p50/p99 and the
-// ratios for single-restaurant lookups and 100-row batch predictions (medians of RUNS runs), and the time to
-// rank the whole city. Usage: npx tsx bench/serve.ts [--runs 3] [--seconds 10] [--connections 16] [--n 27000]
+// ratios for single-restaurant lookups and 100-row batch predictions (medians of RUNS runs), each server's CPU time
+// per request (from /proc, so the comparison holds up when other work shares the machine), and the time to rank
+// the whole city. Usage: npx tsx bench/serve.ts [--runs 3] [--seconds 10] [--connections 16] [--n 27000]
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -33,6 +34,7 @@ const N = Number(args.n);
 const SEED = 11;
 const ROOT = path.resolve(import.meta.dirname, "..");
 const VENV = process.env.RODENT_TEST_VENV_BIN ?? path.join(os.homedir(), ".cache", "rodent-risk", "venv", "bin");
+const CLK_TCK = 100; // Linux's USER_HZ, the unit of utime/stime in /proc/PID/stat
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -74,7 +76,7 @@ async function main() {
     );
 
     // 3. Both services, one process each.
-    const ours = await start(procs, "ours", process.execPath, (port) => [
+    const oursProc = await start(procs, "ours", process.execPath, (port) => [
       "--import",
       "tsx",
       "bench/serve-server.ts",
@@ -83,12 +85,15 @@ async function main() {
       String(N),
       String(SEED),
     ]);
-    const ref = await start(procs, "fastapi", path.join(VENV, "python"), (port) => [
+    const refProc = await start(procs, "fastapi", path.join(VENV, "python"), (port) => [
       "bench/python/serve_ref.py",
       dir,
       String(port),
     ]);
 
+    const ours = oursProc.base;
+    const ref = refProc.base;
+    const pidOf: Record<string, number> = { [ours]: oursProc.pid, [ref]: refProc.pid };
     const batchBody = JSON.stringify({
       rows: Array.from({ length: 100 }, (_, k) => Object.fromEntries(names.map((nm, j) => [nm, rows[k * 7][j]]))),
     });
@@ -130,23 +135,30 @@ async function main() {
     for (const base of [ours, ref]) {
       for (const w of Object.values(workloads)) await cannon({ ...w(base), duration: 3 });
     }
-    const results: Record<string, Record<string, { rps: number[]; p50: number[]; p99: number[]; bad: number }>> = {};
+    const results: Record<
+      string,
+      Record<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; bad: number }>
+    > = {};
+    const loadBefore = os.loadavg();
     for (let run = 0; run < RUNS; run++) {
       for (const [wname, w] of Object.entries(workloads)) {
         for (const [sname, base] of [
           ["ours", ours],
           ["fastapi", ref],
         ] as const) {
+          const cpu0 = cpuSeconds(pidOf[base]);
           const r = await cannon({ ...w(base), duration: SECONDS });
+          const cpuUs = ((cpuSeconds(pidOf[base]) - cpu0) / r.requests.total) * 1e6;
           results[wname] ??= {};
-          results[wname][sname] ??= { rps: [], p50: [], p99: [], bad: 0 };
+          results[wname][sname] ??= { rps: [], p50: [], p99: [], cpu: [], bad: 0 };
           const slot = results[wname][sname];
           slot.rps.push(r.requests.average);
+          slot.cpu.push(cpuUs);
           slot.p50.push(r.latency.p50);
           slot.p99.push(r.latency.p99);
           slot.bad += r.non2xx + r.errors + r.timeouts;
           console.error(
-            `run ${run + 1} ${wname} ${sname}: ${r.requests.average.toFixed(0)} req/s p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms`,
+            `run ${run + 1} ${wname} ${sname}: ${r.requests.average.toFixed(0)} req/s p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms, server CPU ${cpuUs.toFixed(0)} µs/request`,
           );
         }
       }
@@ -157,12 +169,21 @@ async function main() {
     for (const [wname, byStack] of Object.entries(results)) {
       const o = byStack.ours;
       const f = byStack.fastapi;
-      const m = (s: typeof o) => ({ rps: median(s.rps), p50_ms: median(s.p50), p99_ms: median(s.p99), failed: s.bad });
+      const m = (s: typeof o) => ({
+        rps: median(s.rps),
+        p50_ms: median(s.p50),
+        p99_ms: median(s.p99),
+        cpu_us_per_request: Math.round(median(s.cpu)),
+        failed: s.bad,
+      });
       table[wname] = {
         ours: m(o),
         fastapi: m(f),
         throughput_ratio: median(o.rps) / median(f.rps),
         p99_ratio: median(o.p99) / median(f.p99),
+        // Server CPU time per request, reference / ours: what the throughput ratio tends to on an idle machine
+        // (each stack then has a core to itself), and much less sensitive to other load while measuring.
+        cpu_ratio: median(f.cpu) / median(o.cpu),
       };
     }
     const out = {
@@ -172,6 +193,7 @@ async function main() {
       seconds: SECONDS,
       runs: RUNS,
       max_probability_diff_ours_vs_xgboost: maxDiff,
+      load_average_1m: { before: loadBefore[0], after: os.loadavg()[0] },
       ...table,
       city_rank_ms: {
         score_and_sort_median: median(rankTimes),
@@ -184,14 +206,15 @@ async function main() {
     for (const [wname, t] of Object.entries(table) as [
       string,
       {
-        ours: { rps: number; p50_ms: number; p99_ms: number };
-        fastapi: { rps: number; p50_ms: number; p99_ms: number };
+        ours: { rps: number; p50_ms: number; p99_ms: number; cpu_us_per_request: number };
+        fastapi: { rps: number; p50_ms: number; p99_ms: number; cpu_us_per_request: number };
         throughput_ratio: number;
         p99_ratio: number;
+        cpu_ratio: number;
       },
     ][]) {
       console.log(
-        `${wname.padEnd(8)} ours ${t.ours.rps.toFixed(0).padStart(7)} req/s p50 ${t.ours.p50_ms} ms p99 ${t.ours.p99_ms} ms | fastapi ${t.fastapi.rps.toFixed(0).padStart(6)} req/s p50 ${t.fastapi.p50_ms} ms p99 ${t.fastapi.p99_ms} ms | ×${t.throughput_ratio.toFixed(1)} throughput, p99 ×${t.p99_ratio.toFixed(3)}`,
+        `${wname.padEnd(8)} ours ${t.ours.rps.toFixed(0).padStart(7)} req/s p50 ${t.ours.p50_ms} ms p99 ${t.ours.p99_ms} ms | fastapi ${t.fastapi.rps.toFixed(0).padStart(6)} req/s p50 ${t.fastapi.p50_ms} ms p99 ${t.fastapi.p99_ms} ms | ×${t.throughput_ratio.toFixed(1)} throughput, p99 ×${t.p99_ratio.toFixed(3)}, CPU/request ${t.ours.cpu_us_per_request} vs ${t.fastapi.cpu_us_per_request} µs (×${t.cpu_ratio.toFixed(1)})`,
       );
     }
     console.log(
@@ -200,6 +223,17 @@ async function main() {
   } finally {
     for (const p of procs) if (p.exitCode === null) p.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far; NaN where /proc is missing. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -215,7 +249,7 @@ async function start(
   name: string,
   cmd: string,
   argv: (port: number) => string[],
-): Promise<string> {
+): Promise<{ base: string; pid: number }> {
   const port = await freePort();
   const p = spawn(cmd, argv(port), {
     cwd: ROOT,
@@ -227,7 +261,7 @@ async function start(
   for (let i = 0; i < 600; i++) {
     if (p.exitCode !== null) throw new Error(`${name} exited with ${p.exitCode}`);
     try {
-      if ((await fetch(`${base}/health/ready`)).ok) return base;
+      if ((await fetch(`${base}/health/ready`)).ok) return { base, pid: p.pid! };
     } catch {
       /* not yet */
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEATURE_SCHEMA } from "../features/index.js";
 import { buildApp } from "./app.js";
+import { bandOf, topFraction } from "./bands.js";
 import { rowsToTable } from "./routes/predict.js";
 import { readRow } from "./served-model.js";
 import { type TestService, testService } from "./test-helper.js";
@@ -164,6 +165,15 @@ describe("POST /v1/predict", () => {
     expect(b.predictions.map((p: { probability: number }) => p.probability)).toEqual(Array.from(expected));
     expect(r.headers["x-model-version"]).toBe(b.model.version);
     expect(b.feature_schema).toBe(FEATURE_SCHEMA.version);
+    // The body is written as text (predictResponseJson): exactly the documented PredictResponse, nothing more.
+    expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
+    const served = svc.host.state[b.model.role as "champion" | "canary"]!;
+    expect(Object.keys(b)).toEqual(["model", "feature_schema", "predictions"]);
+    expect(b.model).toEqual({ version: served.ref.version, role: served.role, alias: served.ref.alias });
+    b.predictions.forEach((q: unknown, i: number) => {
+      const top = topFraction(served.ascending, expected[i]);
+      expect(q).toEqual({ probability: expected[i], band: bandOf(top), top_fraction: top });
+    });
   });
 
   it("takes rows whose keys are in any order (the validator's in-order fast path and its general path agree)", async () => {
