@@ -8,7 +8,7 @@ export const MISSING_BIN = 255;
 /** At most this many real bins per feature (max_bin 256 leaves one code for missing). */
 export const MAX_REAL_BINS = 255;
 /** Values sampled per feature for the quantiles: exact below it, a deterministic stride sample above. */
-const SKETCH_SAMPLE = 200_000;
+const SKETCH_SAMPLE = 100_000;
 
 export interface Cuts {
   /** Ascending cut values per feature, in values[ptrs[f] .. ptrs[f + 1]). */

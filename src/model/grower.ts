@@ -5,7 +5,7 @@ import type { Cuts } from "./cuts.js";
 import { buildHistogram, histogramSize, subtractHistogram } from "./histogram.js";
 import { RowPartitioner } from "./partitioner.js";
 import type { QuantizedMatrix } from "./quantize.js";
-import { calcWeight, evaluateSplit } from "./split-evaluator.js";
+import { calcWeight, evaluateSplit, type SplitCandidate } from "./split-evaluator.js";
 import type { Tree } from "./tree.js";
 
 export interface GrowParams {
@@ -52,20 +52,40 @@ export class HistogramPool {
   }
 }
 
-/** Where histograms come from: the WebAssembly engine (hist-engine.ts) in training, the JS reference otherwise. */
+/** One node's split, applied to its segment of the rows. */
+export interface PartitionTask {
+  begin: number;
+  end: number;
+  feature: number;
+  /** non-missing codes <= splitBin go left */
+  splitBin: number;
+  defaultLeft: boolean;
+}
+
+/**
+ * Where histograms and partitions come from: the WebAssembly engine (hist-engine.ts) in training, the JS reference
+ * otherwise.
+ */
 export interface HistBuilder {
-  /** The array the partitioner rearranges in place, holding `sampled` on return; build() reads rows from it. */
+  /** The array the partitions rearrange in place, holding `sampled` on return; build() reads rows from it. */
   rowsFor(sampled: Uint32Array): Uint32Array;
   /** Histogram of rows[begin..end) for the listed features into `out` (slots of other features untouched). */
   build(begin: number, end: number, features: Int32Array, out: Float64Array): void;
+  /** Splits each task's segment stably (left rows first); returns each task's first right index. */
+  partition(tasks: readonly PartitionTask[]): number[];
 }
 
 export function jsHistBuilder(m: QuantizedMatrix, grad: Float64Array, hess: Float64Array): HistBuilder {
   let rows: Uint32Array = new Uint32Array(0);
+  let part = new RowPartitioner(rows);
   return {
     rowsFor(sampled) {
       rows = sampled;
+      part = new RowPartitioner(rows);
       return rows;
+    },
+    partition(tasks) {
+      return tasks.map((t) => part.split(m, t.begin, t.end, t.feature, t.splitBin, t.defaultLeft));
     },
     build(begin, end, features, out) {
       for (let k = 0; k < features.length; k++) out.fill(0, features[k] << 9, (features[k] + 1) << 9);
@@ -85,7 +105,7 @@ export function growTree(
   pool: HistogramPool = HistogramPool.forFeatures(m.nFeatures),
   builder: HistBuilder = jsHistBuilder(m, grad, hess),
 ): GrownTree {
-  const part = new RowPartitioner(builder.rowsFor(sampledRows));
+  const rows = builder.rowsFor(sampledRows);
   const left: number[] = [-1];
   const right: number[] = [-1];
   const parent: number[] = [2147483647];
@@ -112,7 +132,9 @@ export function growTree(
   }
   let level = [0];
   for (let depth = 0; depth < p.max_depth && level.length > 0; depth++) {
-    const splits: [number, number, number][] = [];
+    // evaluate every node of the level, partition all the chosen splits at once (in parallel in the engine), then
+    // number the children in level order
+    const chosen: { node: number; c: SplitCandidate }[] = [];
     for (const node of level) {
       const hist = hists.get(node);
       if (!hist) continue;
@@ -122,7 +144,21 @@ export function growTree(
         pool.give(hist);
         continue;
       }
-      const mid = part.split(m, begin[node], end[node], c.feature, c.splitBin, c.defaultLeft);
+      chosen.push({ node, c });
+    }
+    const mids = builder.partition(
+      chosen.map(({ node, c }) => ({
+        begin: begin[node],
+        end: end[node],
+        feature: c.feature,
+        splitBin: c.splitBin,
+        defaultLeft: c.defaultLeft,
+      })),
+    );
+    const splits: [number, number, number][] = [];
+    for (let i = 0; i < chosen.length; i++) {
+      const { node, c } = chosen[i];
+      const mid = mids[i];
       const l = left.length;
       const r = l + 1;
       for (const [id, b, e, g, h] of [
@@ -192,7 +228,7 @@ export function growTree(
   return {
     tree,
     splitBin: Int32Array.from(splitBin),
-    rows: part.rows,
+    rows,
     begin: Int32Array.from(begin),
     end: Int32Array.from(end),
   };

@@ -77,6 +77,29 @@ describe("histogram engine (WebAssembly kernel)", () => {
     expect(Array.from(hb)).toEqual(Array.from(ha));
   });
 
+  it("partitions like the JS partitioner, on 1 and 2 threads, many nodes at once", () => {
+    // segments of a shuffled row list, split on different features, bins and missing directions
+    const shuffled = Uint32Array.from({ length: N }, (_, i) => (i * 7919) % N);
+    const bounds = [0, 3, 700, 2100, 2101, 3900, N];
+    const tasks = bounds.slice(0, -1).map((b, i) => ({
+      begin: b,
+      end: bounds[i + 1],
+      feature: (i * 5) % F,
+      splitBin: [0, 3, 40, 1, 7, 100][i],
+      defaultLeft: i % 2 === 0,
+    }));
+    const js = jsHistBuilder(ref, grad, hess);
+    const want = js.rowsFor(shuffled.slice());
+    const wantMids = js.partition(tasks);
+    for (const nthread of [1, 2]) {
+      const e = engineFor(nthread);
+      engines.push(e);
+      const rows = e.rowsFor(shuffled);
+      expect(e.partition(tasks)).toEqual(wantMids);
+      expect(Array.from(rows)).toEqual(Array.from(want));
+    }
+  });
+
   it("refuses more sampled rows than the table has", () => {
     const e = engineFor(1);
     engines.push(e);

@@ -5,10 +5,21 @@
 // computed by the same kernel from the same rows in the same order, so the model is bit-identical for any nthread.
 import { Worker } from "node:worker_threads";
 import { RodentError } from "../errors.js";
-import type { HistBuilder } from "./grower.js";
+import type { HistBuilder, PartitionTask } from "./grower.js";
 import { HIST_STRIDE } from "./histogram.js";
 import { HISTOGRAM_WASM } from "./wasm/histogram-wasm.js";
 
+type Partition = (
+  bins: number,
+  n: number,
+  rows: number,
+  scratch: number,
+  begin: number,
+  end: number,
+  feature: number,
+  splitBin: number,
+  missLeft: number,
+) => number;
 type HistCols = (
   bins: number,
   n: number,
@@ -27,6 +38,8 @@ const FEATURE_BYTES = HIST_STRIDE * 16;
 const SCRATCH_BYTES = 4 * FEATURE_BYTES;
 /** below this many (row, feature) updates a build stays on the calling thread: waking the worker costs more */
 const PARALLEL_MIN_UPDATES = 64 * 1024;
+/** the same for partitions, in rows */
+const PARALLEL_MIN_ROWS = 16 * 1024;
 /** a worker that has not answered in this long is taken for dead (the caller would otherwise wait forever) */
 const WORKER_TIMEOUT_MS = 120_000;
 
@@ -34,8 +47,15 @@ const WORKER_TIMEOUT_MS = 120_000;
 const SEQ = 0;
 const DONE = 1;
 const ERR = 2;
+const KIND = 3;
 const ARGS = 4;
+const KIND_HIST = 0;
+const KIND_PARTITION = 1;
+/** partition task record in the engine's memory: begin, end, feature, splitBin, missLeft, then the result (mid) */
+const TASK_INTS = 6;
 const CTRL_SLOTS = 16;
+/** partition tasks per call (one per node of a level); more are done in several calls */
+const MAX_TASKS = 1024;
 
 // The project compiles without the DOM library, where TypeScript keeps the WebAssembly types: the part used here.
 type WasmModule = object;
@@ -65,9 +85,9 @@ function fail() {
   Atomics.store(ctrl, ${DONE}, -2);
   Atomics.notify(ctrl, ${DONE});
 }
-let histCols;
+let k;
 try {
-  histCols = new WebAssembly.Instance(module, { env: { memory } }).exports.histCols;
+  k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 } catch (e) {
   fail();
   throw e;
@@ -80,7 +100,15 @@ for (;;) {
   seen = seq;
   try {
     const a = ctrl.subarray(${ARGS}, ${ARGS + 10});
-    histCols(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+    if (Atomics.load(ctrl, ${KIND}) === ${KIND_HIST}) k.histCols(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+    else {
+      // partition tasks [a[4], a[5]) of the list at a[3]: (begin, end, feature, splitBin, missLeft) → mid
+      const t = new Int32Array(memory.buffer, a[3], 6 * a[5]);
+      for (let i = a[4]; i < a[5]; i++) {
+        const o = 6 * i;
+        t[o + 5] = k.partition(a[0], a[1], a[2], a[6], t[o], t[o + 1], t[o + 2], t[o + 3], t[o + 4]);
+      }
+    }
   } catch (e) {
     fail();
     throw e;
@@ -108,11 +136,22 @@ export class HistEngine implements HistBuilder {
   readonly rows: Uint32Array;
   private readonly memory: WasmMemory;
   private readonly histCols: HistCols;
+  private readonly partitionKernel: Partition;
+  private readonly tasks: Int32Array;
   private readonly gh: Float64Array;
   private readonly feats: Int32Array;
   private readonly out: Float64Array;
   private readonly ctrl: Int32Array;
-  private readonly at: { bins: number; gh: number; rows: number; feats: number; out: number; scratch: number[] };
+  private readonly at: {
+    bins: number;
+    gh: number;
+    rows: number;
+    feats: number;
+    out: number;
+    scratch: number[];
+    tasks: number;
+    rowScratch: number[];
+  };
   private worker: Worker | null = null;
   private seq = 0;
   private readonly histSlots: { at: number; left: number };
@@ -131,6 +170,8 @@ export class HistEngine implements HistBuilder {
     const feats = take(4 * F);
     const out = take(FEATURE_BYTES * F);
     const scratch = [take(SCRATCH_BYTES), take(SCRATCH_BYTES)];
+    const tasks = take(4 * TASK_INTS * MAX_TASKS);
+    const rowScratch = [take(4 * n), opts.nthread >= 2 ? take(4 * n) : 0];
     const gh = take(16 * n);
     const rows = take(4 * n);
     const bins = take(n * F);
@@ -145,7 +186,8 @@ export class HistEngine implements HistBuilder {
     }
     this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
     const buf = this.memory.buffer;
-    this.at = { bins, gh, rows, feats, out, scratch };
+    this.at = { bins, gh, rows, feats, out, scratch, tasks, rowScratch };
+    this.tasks = new Int32Array(this.memory.buffer, tasks, TASK_INTS * MAX_TASKS);
     this.histSlots = { at: hists, left: nHist };
     this.ctrl = new Int32Array(buf, ctrlAt, CTRL_SLOTS);
     this.feats = new Int32Array(buf, feats, F);
@@ -154,7 +196,9 @@ export class HistEngine implements HistBuilder {
     this.rows = new Uint32Array(buf, rows, n);
     this.bins = new Uint8Array(buf, bins, n * F);
     const memory = this.memory;
-    this.histCols = new WA.Instance(wasmModule(), { env: { memory } }).exports.histCols as HistCols;
+    const kernels = new WA.Instance(wasmModule(), { env: { memory } }).exports;
+    this.histCols = kernels.histCols as HistCols;
+    this.partitionKernel = kernels.partition as Partition;
     if (opts.nthread >= 2) {
       this.worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -223,6 +267,7 @@ export class HistEngine implements HistBuilder {
       c[ARGS + 7] = nf - split;
       c[ARGS + 8] = outAt;
       c[ARGS + 9] = at.scratch[1];
+      c[KIND] = KIND_HIST;
       seq = ++this.seq;
       Atomics.store(c, SEQ, seq);
       Atomics.notify(c, SEQ);
@@ -235,6 +280,78 @@ export class HistEngine implements HistBuilder {
       const o = features[k] * HIST_STRIDE * 2;
       out.set(src.subarray(o, o + HIST_STRIDE * 2), o);
     }
+  }
+
+  /**
+   * Splits each task's segment of `rows` stably, left rows first (see the kernel), and returns the first right
+   * index of each. With a worker, the tasks are cut into two runs of about equal rows, one per thread; a partition
+   * is exact, so the result does not depend on who did it.
+   */
+  partition(tasks: readonly PartitionTask[]): number[] {
+    const mids: number[] = [];
+    for (let from = 0; from < tasks.length; from += MAX_TASKS) {
+      mids.push(...this.partitionBatch(tasks.slice(from, from + MAX_TASKS)));
+    }
+    return mids;
+  }
+
+  private partitionBatch(tasks: readonly PartitionTask[]): number[] {
+    const t = this.tasks;
+    const k = tasks.length;
+    let total = 0;
+    for (let i = 0; i < k; i++) {
+      const task = tasks[i];
+      const o = TASK_INTS * i;
+      t[o] = task.begin;
+      t[o + 1] = task.end;
+      t[o + 2] = task.feature;
+      t[o + 3] = task.splitBin;
+      t[o + 4] = task.defaultLeft ? 1 : 0;
+      total += task.end - task.begin;
+    }
+    // the caller's run: tasks [0, cut); the worker's: [cut, k)
+    let cut = k;
+    if (this.worker && k >= 2 && total >= PARALLEL_MIN_ROWS) {
+      let acc = 0;
+      cut = 0;
+      while (cut < k - 1 && acc + (tasks[cut].end - tasks[cut].begin) <= total / 2)
+        acc += tasks[cut].end - tasks[cut++].begin;
+      if (cut === 0) cut = 1;
+    }
+    const { at } = this;
+    let seq = 0;
+    if (cut < k) {
+      const c = this.ctrl;
+      c[ARGS] = at.bins;
+      c[ARGS + 1] = this.n;
+      c[ARGS + 2] = at.rows;
+      c[ARGS + 3] = at.tasks;
+      c[ARGS + 4] = cut;
+      c[ARGS + 5] = k;
+      c[ARGS + 6] = at.rowScratch[1];
+      c[KIND] = KIND_PARTITION;
+      seq = ++this.seq;
+      Atomics.store(c, SEQ, seq);
+      Atomics.notify(c, SEQ);
+    }
+    for (let i = 0; i < cut; i++) {
+      const o = TASK_INTS * i;
+      t[o + 5] = this.partitionKernel(
+        at.bins,
+        this.n,
+        at.rows,
+        at.rowScratch[0],
+        t[o],
+        t[o + 1],
+        t[o + 2],
+        t[o + 3],
+        t[o + 4],
+      );
+    }
+    if (seq) this.waitWorker(seq);
+    const mids = new Array<number>(k);
+    for (let i = 0; i < k; i++) mids[i] = t[TASK_INTS * i + 5];
+    return mids;
   }
 
   private waitWorker(seq: number): void {

@@ -9,6 +9,22 @@ describe("metrics", () => {
     expect(rocAuc(Uint8Array.from([1, 0, 0]), [0.5, 0.5, 0.1])).toBe(0.75);
     expect(rocAuc(Uint8Array.from([1, 1]), [0.2, 0.3])).toBeNaN();
   });
+  it("ROC-AUC equals the pairwise definition on data with many ties", () => {
+    const n = 600;
+    const y = Uint8Array.from({ length: n }, (_, i) => ((i * 7919) % 11 < 3 ? 1 : 0));
+    const p = Float64Array.from({ length: n }, (_, i) => ((i * 104729) % 37) / 37); // 37 distinct values
+    let wins = 0;
+    let pairs = 0;
+    for (let i = 0; i < n; i++) {
+      if (!y[i]) continue;
+      for (let j = 0; j < n; j++) {
+        if (y[j]) continue;
+        pairs++;
+        wins += p[i] > p[j] ? 1 : p[i] === p[j] ? 0.5 : 0;
+      }
+    }
+    expect(rocAuc(y, p)).toBeCloseTo(wins / pairs, 14);
+  });
   it("PR-AUC is average precision over distinct thresholds", () => {
     // sklearn: average_precision_score([0,0,1,1],[0.1,0.4,0.35,0.8]) = 0.8333…
     expect(prAuc(Uint8Array.from([0, 0, 1, 1]), [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(5 / 6, 12);

@@ -11,34 +11,40 @@ function descendingOrder(p: ArrayLike<number>, idx?: ArrayLike<number>): Uint32A
   return order;
 }
 
-/** ROC-AUC (Mann–Whitney with average ranks for ties). NaN when one class is absent. */
+/**
+ * ROC-AUC (Mann–Whitney with average ranks for ties). NaN when one class is absent. The positives' and the
+ * negatives' scores are sorted separately (native numeric sorts, no comparator) and merged: each positive counts
+ * the negatives below it, ties as one half. The counts are integers (and halves), so the result is exact.
+ */
 export function rocAuc(y: Uint8Array, p: ArrayLike<number>): number {
   const n = y.length;
-  const order = descendingOrder(p);
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i];
   const neg = n - pos;
   if (pos === 0 || neg === 0) return Number.NaN;
-  // walk from the top; each tie block counts negatives below it, half for negatives within it
-  let auc = 0;
-  let negSeen = 0;
-  let i = 0;
-  while (i < n) {
+  const ps = new Float64Array(pos);
+  const ns = new Float64Array(neg);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i]) ps[a++] = p[i];
+    else ns[b++] = p[i];
+  }
+  ps.sort();
+  ns.sort();
+  let below = 0; // negatives strictly below the current positive
+  let twice = 0; // 2 × Σ (negatives below + ties / 2)
+  for (let i = 0; i < pos; ) {
+    const v = ps[i];
     let j = i;
-    let bp = 0;
-    let bn = 0;
-    const v = p[order[i]];
-    while (j < n && p[order[j]] === v) {
-      if (y[order[j]]) bp++;
-      else bn++;
-      j++;
-    }
-    // positives in this block beat negatives below: neg - negSeen - bn, tie with bn
-    auc += bp * (neg - negSeen - bn + bn / 2);
-    negSeen += bn;
+    while (j < pos && ps[j] === v) j++;
+    while (below < neg && ns[below] < v) below++;
+    let tie = below;
+    while (tie < neg && ns[tie] === v) tie++;
+    twice += (j - i) * (2 * below + (tie - below));
     i = j;
   }
-  return auc / (pos * neg);
+  return twice / 2 / (pos * neg);
 }
 
 /** Average precision: Σ (R_k − R_{k−1}) · P_k over distinct score thresholds, as scikit-learn computes it. */
