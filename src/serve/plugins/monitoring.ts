@@ -72,10 +72,12 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     if (!win || win.version !== e.version || win.sample.width !== width)
       win = { version: e.version, since: new Date(e.at).toISOString(), sample: new LiveSample(width, size) };
     const row = new Float32Array(width);
+    const cols = e.table.columns;
+    const sample = win.sample;
     for (let k = 0; k < n; k++) {
       const i = e.rows ? e.rows[k] : k;
-      for (let j = 0; j < width; j++) row[j] = e.table.columns[j][i];
-      win.sample.add(row, Number(e.scores[k]));
+      for (let j = 0; j < width; j++) row[j] = cols[j][i];
+      sample.add(row, Number(e.scores[k]));
     }
   };
   const off = host.onScored(onScored);
