@@ -12,6 +12,8 @@ import type { TableStream } from "../sources/formats/table.js";
 import { type DatasetQuality, emptyQuality } from "../validate/quality.js";
 import type { QuarantineWriter } from "../validate/quarantine.js";
 import { type DatasetSpec, isRejection } from "../validate/spec.js";
+import type { PieceResult } from "./parse-farm.js";
+import { nullMask, recordDate } from "./record-entry.js";
 
 /** Rows of disorder the in-memory window absorbs before the external sort takes over (~1 MB of lines). */
 export const WINDOW_ROWS = 2048;
@@ -66,13 +68,7 @@ export class DatasetCollector<R> {
   }
 
   private nullMask(r: R): number {
-    let m = 0;
-    const fields = this.spec.fields;
-    for (let i = 0; i < fields.length; i++) {
-      const v = r[fields[i]!] as unknown;
-      if (v === null || v === "") m |= 1 << i;
-    }
-    return m;
+    return nullMask(this.spec, r);
   }
 
   private async reject(file: string, row: number, field: string, reason: string, raw: Record<string, unknown>) {
@@ -83,14 +79,57 @@ export class DatasetCollector<R> {
     await this.quarantine.add({ dataset: this.spec.name, file, row, field, reason, raw });
   }
 
+  /** Whole-file check of a CSV header: RODENT_ERR_FILE_FORMAT naming the file and the missing column. */
+  checkHeader(label: string, columns: readonly string[]): string[] {
+    const header = columns.map(normalizeColumnName);
+    for (const c of this.spec.requiredColumns)
+      if (!header.includes(c))
+        throw fileFormatError(label, `missing required column "${c}" for dataset ${this.spec.name}`, c);
+    return header;
+  }
+
+  /**
+   * Take one file's rows as parsed by a ParseFarm (pieces in file order), replayed row by row exactly as
+   * addTable would have seen them, so quarantine order and output bytes do not depend on the threads.
+   * Call checkHeader first.
+   */
+  async addParsed(
+    label: string,
+    format: string,
+    columns: readonly string[],
+    results: AsyncIterable<PieceResult>,
+    onRows?: (n: number) => void,
+  ): Promise<void> {
+    const origin = this.files.push(label) - 1;
+    const fileStats = { file: label, format, rows_in: 0 };
+    this.quality.files.push(fileStats);
+    const raw = (cells: string[]) => Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? null]));
+    let base = 0;
+    for await (const res of results) {
+      const { keys, dates, nulls, lines, rejects } = res;
+      let v = 0;
+      let j = 0;
+      for (let row = 1; row <= res.n; row++) {
+        const bad = rejects[j];
+        if (bad !== undefined && bad.row === row) {
+          j++;
+          await this.reject(label, base + row, bad.field, bad.reason, raw(bad.cells));
+          continue;
+        }
+        const p = this.route(keys[v]!, dates[v]!, nulls[v]!, origin, base + row, lines[v]!);
+        v++;
+        if (p) await p;
+      }
+      base += res.n;
+      onRows?.(res.n);
+    }
+    fileStats.rows_in = base;
+    this.quality.rows_in += base;
+  }
+
   /** Read one file's rows. Throws RODENT_ERR_FILE_FORMAT naming the file and the missing column. */
   async addTable(label: string, format: string, table: TableStream, onRows?: (n: number) => void): Promise<void> {
-    const header = table.columns.map(normalizeColumnName);
-    if (!table.seenColumns) {
-      for (const c of this.spec.requiredColumns)
-        if (!header.includes(c))
-          throw fileFormatError(label, `missing required column "${c}" for dataset ${this.spec.name}`, c);
-    }
+    const header = table.seenColumns ? table.columns.map(normalizeColumnName) : this.checkHeader(label, table.columns);
     const origin = this.files.push(label) - 1;
     const fileStats = { file: label, format, rows_in: 0 };
     this.quality.files.push(fileStats);
@@ -127,10 +166,10 @@ export class DatasetCollector<R> {
 
   /** Route one valid record: through the window while keys come in order, else into the external sort. */
   private addValid(r: R, origin: number, row: number): Promise<void> | null {
-    const key = this.spec.key(r);
-    const date = String(r[this.spec.dateField] ?? "");
-    const nulls = this.nullMask(r);
-    const line = JSON.stringify(r);
+    return this.route(this.spec.key(r), recordDate(this.spec, r), this.nullMask(r), origin, row, JSON.stringify(r));
+  }
+
+  private route(key: string, date: string, nulls: number, origin: number, row: number, line: string) {
     if (this.spool) return this.spool.add(key, date, nulls, origin, row, line);
     if (this.lastKey !== null && key < this.lastKey) return this.fallBack(key, date, nulls, origin, row, line);
     this.window.add(key, date, nulls, origin, row, line);
@@ -222,7 +261,7 @@ export class DatasetCollector<R> {
       if (!line) continue;
       const r = JSON.parse(line) as R;
       e.key = this.spec.key(r);
-      e.date = String(r[this.spec.dateField] ?? "");
+      e.date = recordDate(this.spec, r);
       e.nulls = this.nullMask(r);
       e.line = line;
       yield e;

@@ -1,4 +1,7 @@
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
 import type { DatasetName } from "../records.js";
+import { readLines } from "../snapshot/lines.js";
 import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
 
 /** One quarantined row: never dropped silently, always with the field and reason. */
@@ -13,7 +16,7 @@ export interface QuarantineEntry {
   raw: Record<string, unknown>;
 }
 
-/** quarantine.ndjson.gz: one JSON object per bad row, in the order found. */
+/** quarantine.ndjson.gz: one JSON object per bad row, dataset by dataset, in the order found. */
 export class QuarantineWriter {
   private readonly w: NdjsonGzWriter | null;
   count = 0;
@@ -27,6 +30,19 @@ export class QuarantineWriter {
         JSON.stringify({ dataset: e.dataset, file: e.file, row: e.row, field: e.field, reason: e.reason, raw: e.raw }),
       );
   }
+  /** Append another quarantine file's entries (one dataset's part, written on its own thread). */
+  async appendFile(file: string): Promise<void> {
+    const raw = createReadStream(file);
+    const gunzip = createGunzip();
+    raw.on("error", (e) => gunzip.destroy(e));
+    for await (const line of readLines(raw.pipe(gunzip))) {
+      if (!line) continue;
+      this.count++;
+      const p = this.w?.write(line);
+      if (p) await p;
+    }
+  }
+
   async close(): Promise<WrittenFile | null> {
     return this.w ? this.w.close() : null;
   }

@@ -7,15 +7,28 @@
  * breaks the 20 s budget for 1.4 M rows; a line without quotes here is one native String.split.
  */
 export async function* splitCsv(chunks: AsyncIterable<string>): AsyncGenerator<string[][]> {
-  let buf = "";
-  let first = true;
+  const splitter = new CsvSplitter();
   for await (const chunk of chunks) {
-    buf = buf ? buf + chunk : chunk;
-    if (first) {
-      if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
-      first = false;
-    }
     const rows: string[][] = [];
+    splitter.push(chunk, rows);
+    if (rows.length > 0) yield rows;
+  }
+  const last: string[][] = [];
+  splitter.end(last);
+  if (last.length > 0) yield last;
+}
+
+/** The splitter behind splitCsv, synchronous: push text chunks, complete rows are appended to `out`. */
+export class CsvSplitter {
+  private buf = "";
+  private first = true;
+
+  push(chunk: string, out: string[][]): void {
+    let buf = this.buf ? this.buf + chunk : chunk;
+    if (this.first) {
+      if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
+      this.first = false;
+    }
     let p = 0;
     // Position of the next quote at or after p (-1: none left): found once, not re-searched for every line.
     let q = buf.indexOf('"');
@@ -26,23 +39,27 @@ export async function* splitCsv(chunks: AsyncIterable<string>): AsyncGenerator<s
       if (q < 0 || q > nl) {
         // Fast path: no quote on this line.
         const end = nl > p && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        if (end > p) rows.push(buf.slice(p, end).split(","));
+        if (end > p) out.push(buf.slice(p, end).split(","));
         p = nl + 1;
         continue;
       }
       const r = parseQuotedRow(buf, p, nl);
       if (r === null) break; // the row continues in the next chunk
-      rows.push(r.cells);
+      out.push(r.cells);
       p = r.next;
     }
-    if (rows.length > 0) yield rows;
-    buf = p > 0 ? buf.slice(p) : buf;
+    this.buf = p > 0 ? buf.slice(p) : buf;
   }
-  if (buf.length > 0) {
+
+  /** The last row when the text does not end with a line end. Throws on an unterminated quoted field. */
+  end(out: string[][]): void {
+    const buf = this.buf;
+    this.buf = "";
+    if (buf.length === 0) return;
     const s = `${buf}\n`;
     const r = parseQuotedRow(s, 0, s.indexOf("\n"));
     if (r === null) throw new Error("unterminated quoted field at end of file");
-    if (r.cells.length > 1 || r.cells[0] !== "") yield [r.cells];
+    if (r.cells.length > 1 || r.cells[0] !== "") out.push(r.cells);
   }
 }
 

@@ -1,0 +1,80 @@
+// Worker-thread entry of the ParseFarm: turns row-aligned CSV byte pieces into validated NDJSON lines with their
+// keys, exactly as DatasetCollector.addTable does on the main thread (same mapper, key, date, null mask, JSON).
+import { parentPort } from "node:worker_threads";
+import { normalizeColumnName } from "../parse/values.js";
+import type { DatasetName } from "../records.js";
+import { CsvSplitter } from "../sources/formats/csv-split.js";
+import { isRejection, type RowMapper } from "../validate/spec.js";
+import { SPECS } from "../validate/specs.js";
+import type { FarmRequest, PieceResult } from "./parse-farm.js";
+import { nullMask, recordDate } from "./record-entry.js";
+
+const port = parentPort!;
+const files = new Map<number, { dataset: DatasetName; map: RowMapper<unknown>; width: number }>();
+/** Decode in slices: strings under V8's large-object size stay in the young generation (no page faults). */
+const SLICE = 48 * 1024;
+
+function parse(fileId: number, bytes: Buffer): Omit<PieceResult, "id"> {
+  const f = files.get(fileId)!;
+  const spec = SPECS[f.dataset] as never as (typeof SPECS)["inspections"];
+  const map = f.map as RowMapper<never>;
+  const decoder = new TextDecoder("utf-8");
+  const splitter = new CsvSplitter();
+  const cells: string[][] = [];
+  const keys: string[] = [];
+  const dates: string[] = [];
+  const lines: string[] = [];
+  const nulls: number[] = [];
+  const rejects: PieceResult["rejects"] = [];
+  let row = 0;
+  const take = () => {
+    for (const c of cells) {
+      row++;
+      if (c.length !== f.width) {
+        rejects.push({ row, field: "*", reason: "column_count", cells: c });
+        continue;
+      }
+      const r = map(c);
+      if (isRejection(r)) {
+        rejects.push({ row, field: r.field, reason: r.reason, cells: c });
+        continue;
+      }
+      keys.push(spec.key(r));
+      dates.push(recordDate(spec, r));
+      nulls.push(nullMask(spec, r));
+      lines.push(JSON.stringify(r));
+    }
+    cells.length = 0;
+  };
+  for (let i = 0; i < bytes.length; i += SLICE) {
+    splitter.push(decoder.decode(bytes.subarray(i, i + SLICE), { stream: true }), cells);
+    take();
+  }
+  const tail = decoder.decode();
+  if (tail) splitter.push(tail, cells);
+  splitter.end(cells);
+  take();
+  return { n: row, keys, dates, nulls: Int32Array.from(nulls), lines, rejects };
+}
+
+port.on("message", (m: FarmRequest) => {
+  if (m.type === "file") {
+    const spec = SPECS[m.dataset];
+    files.set(m.fileId, {
+      dataset: m.dataset,
+      map: spec.bind(m.columns.map(normalizeColumnName)) as RowMapper<unknown>,
+      width: m.columns.length,
+    });
+    return;
+  }
+  if (m.type === "done") {
+    files.delete(m.fileId);
+    return;
+  }
+  try {
+    port.postMessage({ id: m.id, ...parse(m.fileId, Buffer.from(m.buffer)) } satisfies PieceResult);
+  } catch (e) {
+    port.postMessage({ id: m.id, error: (e as Error).message });
+  }
+});
+port.postMessage({ ready: true });
