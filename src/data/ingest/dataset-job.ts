@@ -24,6 +24,8 @@ export interface DatasetJob {
   quarantineFile: string | null;
   spillBytes?: number;
   windowRows?: number;
+  /** With a farm: CSV files at least this big (on disk) are parsed on its workers (default 1 MB). */
+  farmMinBytes?: number;
 }
 
 export interface DatasetJobResult {
@@ -32,7 +34,7 @@ export interface DatasetJobResult {
   quarantine: WrittenFile | null;
 }
 
-/** CSV files at least this big are parsed on the farm's workers (smaller ones: not worth the messages). */
+/** Smaller CSV files are not worth the messages to the farm's workers. */
 const FARM_MIN_BYTES = 1 << 20;
 
 /**
@@ -50,7 +52,8 @@ export async function runDatasetJob(
   for (const file of job.files) {
     const label = path.relative(job.root, file).split(path.sep).join("/");
     const f = detectFormat(file);
-    if (farm && f?.format === "csv" && ((await stat(file).catch(() => null))?.size ?? 0) >= FARM_MIN_BYTES) {
+    const min = job.farmMinBytes ?? FARM_MIN_BYTES;
+    if (farm && f?.format === "csv" && ((await stat(file).catch(() => null))?.size ?? 0) >= min) {
       const csv = await readCsvPieces(file, f.gzip);
       try {
         c.checkHeader(label, csv.columns);

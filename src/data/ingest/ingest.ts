@@ -108,6 +108,8 @@ async function runJobs(jobs: DatasetJob[], log: Logger, workers: boolean | undef
   let bytes = 0;
   for (const j of jobs) for (const f of j.files) bytes += (await fs.stat(f).catch(() => null))?.size ?? 0;
   const farm = (workers ?? bytes >= WORKER_MIN_BYTES) ? await ParseFarm.start() : null;
+  // Asked for explicitly: every CSV file goes to the workers, whatever its size.
+  if (workers) for (const j of jobs) j.farmMinBytes = 0;
   try {
     const results: Results = new Map();
     for (const job of jobs) {

@@ -55,6 +55,8 @@ export class ParseFarm {
   private nextId = 0;
   private nextFile = 0;
   private failure: Error | null = null;
+  /** Pieces sent to workers by every farm of this process (tests check that the workers really ran). */
+  static piecesParsed = 0;
 
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
@@ -121,6 +123,7 @@ export class ParseFarm {
       for await (const piece of pieces) {
         if (this.failure) throw this.failure;
         const id = this.nextId++;
+        ParseFarm.piecesParsed++;
         const done = new Promise<PieceResult>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
         done.catch(() => {}); // observed below, in order; a failure must not be unhandled meanwhile
         queue.push(done);

@@ -38,7 +38,7 @@ function concat(parts: Buffer[], bytes: number): Buffer {
  * quotes (an even number of `"` since the piece started; a doubled "" inside a field counts twice, so parity
  * still tells inside from outside). The pieces can then be parsed anywhere, in any order, and put back in order.
  */
-export async function readCsvPieces(file: string, gzip: boolean): Promise<CsvPieces> {
+export async function readCsvPieces(file: string, gzip: boolean, pieceBytes = PIECE_BYTES): Promise<CsvPieces> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const stream: Readable = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
   if (gzip) raw.on("error", (e) => stream.destroy(e));
@@ -100,7 +100,7 @@ export async function readCsvPieces(file: string, gzip: boolean): Promise<CsvPie
     try {
       const feed = function* (b: Buffer): Generator<Buffer> {
         const endParity = (parity + quotes(b, 0, b.length)) & 1;
-        const lf = bytes + b.length >= PIECE_BYTES ? b.lastIndexOf(LF) : -1;
+        const lf = bytes + b.length >= pieceBytes ? b.lastIndexOf(LF) : -1;
         if (lf >= 0) {
           const after = quotes(b, lf + 1, b.length) & 1;
           if (((endParity ^ after) & 1) === 0) {
