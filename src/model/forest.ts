@@ -4,6 +4,7 @@
 // node mispredicts half the time, and this measured 1.7× faster. Margins accumulate in float32, tree by tree, as
 // XGBoost's CPU predictor does, so imported XGBoost models give XGBoost's margins to the last bit or nearly.
 import type { FeatureTable } from "../features/schema.js";
+import { ForestKernel } from "./forest-wasm.js";
 import { nodeMeanValues, type Tree } from "./tree.js";
 
 const BLOCK = 64;
@@ -86,6 +87,13 @@ export class Forest {
     this.mean = mean.subarray(0, next);
   }
 
+  private kernel: ForestKernel | undefined;
+  /** the WebAssembly scorer (forest-wasm.ts), built on first use */
+  private get wasm(): ForestKernel {
+    this.kernel ??= new ForestKernel(this);
+    return this.kernel;
+  }
+
   get nTrees(): number {
     return this.roots.length;
   }
@@ -99,10 +107,13 @@ export class Forest {
    * independent, so the CPU overlaps the loads and branches of one with the others'. Leaves are summed in tree order.
    */
   marginRow(row: ArrayLike<number>): number {
-    return this.marginAt(row, 0);
+    return this.wasm.marginRow(row);
   }
 
-  /** Margin of the row stored at row[offset .. offset + nFeatures). */
+  /**
+   * Margin of the row stored at row[offset .. offset + nFeatures), in JS: the reference the WebAssembly kernel is
+   * tested against (bit-equal), and the walk its comments describe.
+   */
   marginAt(row: ArrayLike<number>, o: number): number {
     const child = this.child;
     const feature = this.feature;
@@ -151,6 +162,11 @@ export class Forest {
    * adjacent) and each is walked as in marginRow. (A level-by-level walk of the whole block measured 1.5× slower.)
    */
   marginTable(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
+    return this.wasm.marginTable(table, out);
+  }
+
+  /** marginTable in JS (the reference). */
+  marginTableJs(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
     const F = this.nFeatures;
     const n = table.n;
     const cols = table.columns;

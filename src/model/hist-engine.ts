@@ -8,6 +8,7 @@ import { RodentError } from "../errors.js";
 import type { HistBuilder, PartitionTask } from "./grower.js";
 import { HIST_STRIDE } from "./histogram.js";
 import { HISTOGRAM_WASM } from "./wasm/histogram-wasm.js";
+import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "./wasm/runtime.js";
 
 type Partition = (
   bins: number,
@@ -33,7 +34,6 @@ type HistCols = (
   scratch: number,
 ) => void;
 
-const PAGE = 65536;
 const FEATURE_BYTES = HIST_STRIDE * 16;
 const SCRATCH_BYTES = 4 * FEATURE_BYTES;
 /** below this many (row, feature) updates a build stays on the calling thread: waking the worker costs more */
@@ -56,24 +56,6 @@ const TASK_INTS = 6;
 const CTRL_SLOTS = 16;
 /** partition tasks per call (one per node of a level); more are done in several calls */
 const MAX_TASKS = 1024;
-
-// The project compiles without the DOM library, where TypeScript keeps the WebAssembly types: the part used here.
-type WasmModule = object;
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Memory: new (d: { initial: number; maximum: number; shared: true }) => WasmMemory;
-  Instance: new (m: WasmModule, imports: object) => { exports: Record<string, unknown> };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: WasmModule | undefined;
-function wasmModule(): WasmModule {
-  compiled ??= new WA.Module(Buffer.from(HISTOGRAM_WASM, "base64"));
-  return compiled;
-}
 
 // Plain JS (eval'd), so the same code runs from src/ under tsx/vitest and from dist/.
 const WORKER_SOURCE = `
@@ -177,7 +159,7 @@ export class HistEngine implements HistBuilder {
     const bins = take(n * F);
     const nHist = Math.max(0, opts.histograms ?? 0);
     const hists = take(FEATURE_BYTES * F * nHist);
-    const pages = Math.ceil(top / PAGE) + 1;
+    const pages = Math.ceil(top / WASM_PAGE) + 1;
     if (pages > 65536) {
       throw new RodentError(
         "RODENT_ERR_INVALID_ARGUMENT",
@@ -196,13 +178,13 @@ export class HistEngine implements HistBuilder {
     this.rows = new Uint32Array(buf, rows, n);
     this.bins = new Uint8Array(buf, bins, n * F);
     const memory = this.memory;
-    const kernels = new WA.Instance(wasmModule(), { env: { memory } }).exports;
+    const kernels = new WA.Instance(wasmModule(HISTOGRAM_WASM), { env: { memory } }).exports;
     this.histCols = kernels.histCols as HistCols;
     this.partitionKernel = kernels.partition as Partition;
     if (opts.nthread >= 2) {
       this.worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module: wasmModule(), memory, ctrlOffset: ctrlAt },
+        workerData: { module: wasmModule(HISTOGRAM_WASM), memory, ctrlOffset: ctrlAt },
       });
       // a forgotten engine must not keep the process alive; close() is still the normal way out
       this.worker.unref();
