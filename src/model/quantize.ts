@@ -44,7 +44,7 @@ function quantizeColumn(col: Float32Array, cut: Float32Array, out: Uint8Array): 
   const last = nb - 1;
   for (let r = 0; r < col.length; r++) {
     const v = col[r];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       out[r] = MISSING_BIN;
       continue;
     }
@@ -56,6 +56,6 @@ function quantizeColumn(col: Float32Array, cut: Float32Array, out: Uint8Array): 
       while (c > 0 && cut[c - 1] > v) c--;
       while (c < nb && cut[c] <= v) c++;
     }
-    out[r] = c > last ? last : c;
+    out[r] = Math.min(c, last);
   }
 }
