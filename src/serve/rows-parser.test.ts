@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FEATURE_SCHEMA } from "../features/index.js";
 import type { FeatureTable } from "../features/schema.js";
@@ -142,5 +144,12 @@ describe("the byte parser of POST /v1/predict bodies", () => {
   it("takes exactly the limit, and whitespace at both ends", () => {
     const text = ` \n${body(Array.from({ length: 50 }, row0))}\n `;
     expectSameTable(parse(Buffer.from(text)), general(text));
+  });
+});
+
+describe("wasm/rows-wasm.ts", () => {
+  it("is the compiled wasm/rows.wat (node src/serve/wasm/build-wasm.mjs rebuilds it)", () => {
+    const script = path.join(import.meta.dirname, "wasm", "build-wasm.mjs");
+    expect(() => execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" })).not.toThrow();
   });
 });
