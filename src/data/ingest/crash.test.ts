@@ -43,6 +43,18 @@ function waitFor(child: ChildProcess, text: string): Promise<void> {
   });
 }
 
+/**
+ * kill -9 the ingest itself: tsx runs the script in a node child of its own, so the whole process group is
+ * killed (killing only the tsx wrapper would leave the ingest running, and the process behind).
+ */
+function kill9(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.on("exit", () => r())));
 
@@ -75,9 +87,9 @@ await ingest({ store: new LocalObjectStore(${JSON.stringify(config.store.kind ==
   beforeManifest: async (id) => { process.stdout.write("PAUSED " + id + "\\n"); await new Promise(() => {}); } });
 `,
     );
-    const child = spawn(TSX, [script], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(TSX, [script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
     await waitFor(child, "PAUSED");
-    child.kill("SIGKILL");
+    kill9(child);
     await exited(child);
 
     const keys = await store.list("snapshots/");
@@ -114,9 +126,10 @@ await ingest({ store: new LocalObjectStore(${JSON.stringify(config.store.kind ==
       const child = spawn(TSX, [path.join(REPO, "src/cli/main.ts"), "ingest", "--source", `dir:${root}`, "--json"], {
         stdio: ["ignore", "pipe", "pipe"],
         env,
+        detached: true,
       });
       while (!reached() && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
-      child.kill("SIGKILL");
+      kill9(child);
       await exited(child);
       const ids = await assertAllComplete(store);
       expect(ids.length, phase).toBeLessThanOrEqual(1);

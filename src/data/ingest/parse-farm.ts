@@ -69,7 +69,11 @@ export class ParseFarm {
   /** Start `n` workers (default: one per core, at most 4) and wait until they have loaded. */
   static async start(n = Math.max(1, Math.min(4, availableParallelism()))): Promise<ParseFarm> {
     const { source, eval: isEval } = workerSource();
-    const workers = Array.from({ length: n }, () => new Worker(source, { eval: isEval }));
+    // A young generation big enough for a few pieces in flight: fewer scavenges that copy live rows around.
+    const workers = Array.from(
+      { length: n },
+      () => new Worker(source, { eval: isEval, resourceLimits: { maxYoungGenerationSizeMb: 48 } }),
+    );
     const ready = workers.map(
       (w) =>
         new Promise<void>((resolve, reject) => {
