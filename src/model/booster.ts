@@ -41,27 +41,32 @@ export function logloss(label: Uint8Array, margin: Float64Array): number {
 
 /**
  * Adds a new tree's leaf values to the training margins: the sampled rows through the grower's partition (each
- * leaf owns a segment of rows), the others by walking the bin codes with the split the grower chose.
+ * leaf owns a segment of rows; on the worker thread when there is one), the others meanwhile by walking the bin
+ * codes with the split the grower chose.
  */
-function addTreeTrain(m: QuantizedMatrix, grown: GrownTree, rest: Uint32Array, nRest: number, margin: Float64Array) {
-  const { tree, splitBin, rows, begin, end } = grown;
+function addTreeTrain(engine: HistEngine, m: QuantizedMatrix, grown: GrownTree, rest: Uint32Array, nRest: number) {
+  const { tree, splitBin, begin, end } = grown;
   const { left, right, feature, defaultLeft, threshold } = tree;
+  const segments: { begin: number; end: number; value: number }[] = [];
   for (let node = 0; node < left.length; node++) {
-    if (left[node] !== -1) continue;
-    const v = threshold[node];
-    for (let i = begin[node]; i < end[node]; i++) margin[rows[i]] += v;
-  }
-  const N = m.n;
-  const bins = m.bins;
-  for (let k = 0; k < nRest; k++) {
-    const r = rest[k];
-    let n = 0;
-    while (left[n] !== -1) {
-      const b = bins[feature[n] * N + r];
-      n = b === MISSING_BIN ? (defaultLeft[n] ? left[n] : right[n]) : b <= splitBin[n] ? left[n] : right[n];
+    if (left[node] === -1 && end[node] > begin[node]) {
+      segments.push({ begin: begin[node], end: end[node], value: threshold[node] });
     }
-    margin[r] += threshold[n];
   }
+  const margin = engine.margin;
+  engine.addLeaves(segments, () => {
+    const N = m.n;
+    const bins = m.bins;
+    for (let k = 0; k < nRest; k++) {
+      const r = rest[k];
+      let n = 0;
+      while (left[n] !== -1) {
+        const b = bins[feature[n] * N + r];
+        n = b === MISSING_BIN ? (defaultLeft[n] ? left[n] : right[n]) : b <= splitBin[n] ? left[n] : right[n];
+      }
+      margin[r] += threshold[n];
+    }
+  });
 }
 
 function addTreeFloat(table: FeatureTable, tree: Tree, margin: Float64Array): void {
@@ -121,10 +126,10 @@ async function boost(
   const baseScore = Math.fround(obj.initEstimation(train.label));
   const model0 = new Model(train.table.schema, p, [], baseScore, { kind: "none" }, { createdAt: "" });
   const baseMargin = model0.baseMargin;
-  const trainMargin = new Float64Array(n).fill(baseMargin);
+  // margins, labels and gradients live in the engine's shared memory: both threads compute them
+  const trainMargin = engine.margin.fill(baseMargin);
+  engine.label.set(train.label);
   const validMargin = new Float64Array(valid.table.n).fill(baseMargin);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
   const gen = new Mulberry32(p.seed);
   const pool = new HistogramPool(histogramSize(F), () => engine.allocHistogram());
   const sampleBuf = new Uint32Array(n);
@@ -155,7 +160,8 @@ async function boost(
   };
   for (let round = 0; round < p.n_estimators; round++) {
     lap = performance.now();
-    obj.gradient(trainMargin, train.label, grad, hess);
+    // binary:logistic (the one objective, obj above) computed by the engine on both threads
+    engine.gradients(p.scale_pos_weight);
     clock("gradient");
     const k = p.subsample < 1 ? sampleRows(gen, n, p.subsample, sampleBuf, restBuf) : n;
     if (k === n) for (let i = 0; i < n; i++) sampleBuf[i] = i;
@@ -169,13 +175,12 @@ async function boost(
       }
       features = Int32Array.from(featureIdx.slice(0, nCols)).sort();
     } else features = Int32Array.from(featureIdx.keys());
-    engine.setGradients(grad, hess);
     clock("sample");
-    const grown = growTree(qm, cuts, grad, hess, sampleBuf.subarray(0, k), features, p, pool, engine);
+    const grown = growTree(qm, cuts, engine.gh, sampleBuf.subarray(0, k), features, p, pool, engine);
     const tree = grown.tree;
     trees.push(tree);
     clock("grow");
-    addTreeTrain(qm, grown, restBuf, n - k, trainMargin);
+    addTreeTrain(engine, qm, grown, restBuf, n - k);
     clock("update");
     addTreeFloat(valid.table, tree, validMargin);
     const vl = logloss(valid.label, validMargin);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeCuts } from "./cuts.js";
 import { growTree } from "./grower.js";
+import { interleave } from "./histogram.js";
 import { quantize } from "./quantize.js";
 import { syntheticSchema } from "./synthetic.js";
 import { leafOf, treeDepth } from "./tree.js";
@@ -12,6 +13,7 @@ const table = { schema: syntheticSchema(2), n: 8, columns: [x0, x1] };
 const y = [0, 0, 0, 0, 1, 1, 1, 1];
 const grad = Float64Array.from(y, (v) => 0.5 - v);
 const hess = new Float64Array(8).fill(0.25);
+const gh = interleave(grad, hess);
 const cuts = computeCuts(table, 256);
 const m = quantize(table, cuts);
 const rows = () => Uint32Array.from({ length: 8 }, (_, i) => i);
@@ -20,7 +22,7 @@ const params = { max_depth: 3, eta: 0.5, lambda: 1, gamma: 0, min_child_weight: 
 
 describe("grower", () => {
   it("splits on the informative feature, learns the missing direction, leaf = eta·(−G/(H+λ))", () => {
-    const { tree, splitBin } = growTree(m, cuts, grad, hess, rows(), feats, params);
+    const { tree, splitBin } = growTree(m, cuts, gh, rows(), feats, params);
     expect(tree.feature[0]).toBe(0);
     expect(tree.threshold[0]).toBe(3);
     expect(splitBin[0]).toBe(1);
@@ -34,14 +36,14 @@ describe("grower", () => {
     expect(leafOf(tree, [Number.NaN, 5])).toBe(r);
   });
   it("stops at max_depth and when gamma exceeds every gain", () => {
-    const deep = growTree(m, cuts, grad, hess, rows(), feats, { ...params, max_depth: 1 });
+    const deep = growTree(m, cuts, gh, rows(), feats, { ...params, max_depth: 1 });
     expect(treeDepth(deep.tree)).toBe(1);
-    const none = growTree(m, cuts, grad, hess, rows(), feats, { ...params, gamma: 100 });
+    const none = growTree(m, cuts, gh, rows(), feats, { ...params, gamma: 100 });
     expect(none.tree.left.length).toBe(1);
     expect(Math.abs(none.tree.threshold[0])).toBe(0); // G = 0 at the root
   });
   it("only uses the sampled features", () => {
-    const { tree } = growTree(m, cuts, grad, hess, rows(), Int32Array.from([1]), params);
+    const { tree } = growTree(m, cuts, gh, rows(), Int32Array.from([1]), params);
     for (let i = 0; i < tree.left.length; i++) if (tree.left[i] !== -1) expect(tree.feature[i]).toBe(1);
   });
 });

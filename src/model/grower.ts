@@ -75,7 +75,7 @@ export interface HistBuilder {
   partition(tasks: readonly PartitionTask[]): number[];
 }
 
-export function jsHistBuilder(m: QuantizedMatrix, grad: Float64Array, hess: Float64Array): HistBuilder {
+export function jsHistBuilder(m: QuantizedMatrix, gh: Float64Array): HistBuilder {
   let rows: Uint32Array = new Uint32Array(0);
   let part = new RowPartitioner(rows);
   return {
@@ -89,7 +89,7 @@ export function jsHistBuilder(m: QuantizedMatrix, grad: Float64Array, hess: Floa
     },
     build(begin, end, features, out) {
       for (let k = 0; k < features.length; k++) out.fill(0, features[k] << 9, (features[k] + 1) << 9);
-      buildHistogram(m, rows, begin, end, grad, hess, features, out);
+      buildHistogram(m, rows, begin, end, gh, features, out);
     },
   };
 }
@@ -97,13 +97,13 @@ export function jsHistBuilder(m: QuantizedMatrix, grad: Float64Array, hess: Floa
 export function growTree(
   m: QuantizedMatrix,
   cuts: Cuts,
-  grad: Float64Array,
-  hess: Float64Array,
+  /** interleaved (gradient, hessian) per row */
+  gh: Float64Array,
   sampledRows: Uint32Array,
   features: Int32Array,
   p: GrowParams,
   pool: HistogramPool = HistogramPool.forFeatures(m.nFeatures),
-  builder: HistBuilder = jsHistBuilder(m, grad, hess),
+  builder: HistBuilder = jsHistBuilder(m, gh),
 ): GrownTree {
   const rows = builder.rowsFor(sampledRows);
   const left: number[] = [-1];
@@ -119,8 +119,8 @@ export function growTree(
   let g0 = 0;
   let h0 = 0;
   for (let i = 0; i < sampledRows.length; i++) {
-    g0 += grad[sampledRows[i]];
-    h0 += hess[sampledRows[i]];
+    g0 += gh[2 * sampledRows[i]];
+    h0 += gh[2 * sampledRows[i] + 1];
   }
   const sumG: number[] = [g0];
   const sumH: number[] = [h0];

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { computeCuts } from "./cuts.js";
 import { jsHistBuilder } from "./grower.js";
 import { HistEngine } from "./hist-engine.js";
-import { histogramSize } from "./histogram.js";
+import { histogramSize, interleave } from "./histogram.js";
 import { DEFAULT_PARAMS, trainModel } from "./index.js";
 import { quantize } from "./quantize.js";
 import { Mulberry32 } from "./random.js";
@@ -37,7 +37,7 @@ describe("histogram engine (WebAssembly kernel)", () => {
   const features = Int32Array.from([0, 2, 3, 5, 8, 11, 12]);
 
   it("gives the plain JS reference's sums on 1 and 2 threads, in place or copied", () => {
-    const js = jsHistBuilder(ref, grad, hess);
+    const js = jsHistBuilder(ref, interleave(grad, hess));
     js.rowsFor(sampled.slice());
     const want = new Float64Array(histogramSize(F));
     js.build(7, sampled.length - 5, features, want);
@@ -88,7 +88,7 @@ describe("histogram engine (WebAssembly kernel)", () => {
       splitBin: [0, 3, 40, 1, 7, 100][i],
       defaultLeft: i % 2 === 0,
     }));
-    const js = jsHistBuilder(ref, grad, hess);
+    const js = jsHistBuilder(ref, interleave(grad, hess));
     const want = js.rowsFor(shuffled.slice());
     const wantMids = js.partition(tasks);
     for (const nthread of [1, 2]) {

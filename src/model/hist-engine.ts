@@ -51,6 +51,8 @@ const KIND = 3;
 const ARGS = 4;
 const KIND_HIST = 0;
 const KIND_PARTITION = 1;
+const KIND_GRADIENT = 2;
+const KIND_LEAVES = 3;
 /** partition task record in the engine's memory: begin, end, feature, splitBin, missLeft, then the result (mid) */
 const TASK_INTS = 6;
 const CTRL_SLOTS = 16;
@@ -82,8 +84,30 @@ for (;;) {
   seen = seq;
   try {
     const a = ctrl.subarray(${ARGS}, ${ARGS + 10});
-    if (Atomics.load(ctrl, ${KIND}) === ${KIND_HIST}) k.histCols(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-    else {
+    const kind = Atomics.load(ctrl, ${KIND});
+    if (kind === ${KIND_HIST}) k.histCols(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+    else if (kind === ${KIND_GRADIENT}) {
+      // binary:logistic gradients of rows [a[3], a[4]); the same formula as logisticGradients in hist-engine.ts
+      const gh = new Float64Array(memory.buffer, a[0], 2 * a[4]);
+      const margin = new Float64Array(memory.buffer, a[1], a[4]);
+      const label = new Uint8Array(memory.buffer, a[2], a[4]);
+      const spw = new Float64Array(memory.buffer, a[5], 1)[0];
+      for (let i = a[3]; i < a[4]; i++) {
+        const p = 1 / (1 + Math.exp(-margin[i]));
+        const w = label[i] ? spw : 1;
+        gh[2 * i] = (p - label[i]) * w;
+        gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+      }
+    } else if (kind === ${KIND_LEAVES}) {
+      // margin[rows[i]] += value for the leaf segments [a[3], a[4]) of the list at a[2]: (begin, end, value)
+      const margin = new Float64Array(memory.buffer, a[0], a[5]);
+      const rows = new Uint32Array(memory.buffer, a[1], a[5]);
+      const seg = new Float64Array(memory.buffer, a[2], 3 * a[4]);
+      for (let s = a[3]; s < a[4]; s++) {
+        const v = seg[3 * s + 2];
+        for (let i = seg[3 * s], e = seg[3 * s + 1]; i < e; i++) margin[rows[i]] += v;
+      }
+    } else {
       // partition tasks [a[4], a[5]) of the list at a[3]: (begin, end, feature, splitBin, missLeft) → mid
       const t = new Int32Array(memory.buffer, a[3], 6 * a[5]);
       for (let i = a[4]; i < a[5]; i++) {
@@ -116,11 +140,15 @@ export class HistEngine implements HistBuilder {
   readonly bins: Uint8Array;
   /** the row-index array of the current tree (partitioned in place by the grower) */
   readonly rows: Uint32Array;
+  /** training margins and labels, shared with the worker (gradients() and addLeaves() read and write them) */
+  readonly margin: Float64Array;
+  readonly label: Uint8Array;
+  /** interleaved (gradient, hessian) per row, as the histogram kernel reads them */
+  readonly gh: Float64Array;
   private readonly memory: WasmMemory;
   private readonly histCols: HistCols;
   private readonly partitionKernel: Partition;
   private readonly tasks: Int32Array;
-  private readonly gh: Float64Array;
   private readonly feats: Int32Array;
   private readonly out: Float64Array;
   private readonly ctrl: Int32Array;
@@ -133,7 +161,13 @@ export class HistEngine implements HistBuilder {
     scratch: number[];
     tasks: number;
     rowScratch: number[];
+    leaves: number;
+    scalars: number;
+    margin: number;
+    label: number;
   };
+  private readonly leaves: Float64Array;
+  private readonly scalars: Float64Array;
   private worker: Worker | null = null;
   private seq = 0;
   private readonly histSlots: { at: number; left: number };
@@ -153,6 +187,10 @@ export class HistEngine implements HistBuilder {
     const out = take(FEATURE_BYTES * F);
     const scratch = [take(SCRATCH_BYTES), take(SCRATCH_BYTES)];
     const tasks = take(4 * TASK_INTS * MAX_TASKS);
+    const leaves = take(8 * 3 * MAX_TASKS);
+    const scalars = take(64);
+    const margin = take(8 * n);
+    const label = take(n);
     const rowScratch = [take(4 * n), opts.nthread >= 2 ? take(4 * n) : 0];
     const gh = take(16 * n);
     const rows = take(4 * n);
@@ -168,7 +206,11 @@ export class HistEngine implements HistBuilder {
     }
     this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
     const buf = this.memory.buffer;
-    this.at = { bins, gh, rows, feats, out, scratch, tasks, rowScratch };
+    this.at = { bins, gh, rows, feats, out, scratch, tasks, rowScratch, leaves, scalars, margin, label };
+    this.margin = new Float64Array(buf, margin, n);
+    this.label = new Uint8Array(buf, label, n);
+    this.leaves = new Float64Array(buf, leaves, 3 * MAX_TASKS);
+    this.scalars = new Float64Array(buf, scalars, 8);
     this.tasks = new Int32Array(this.memory.buffer, tasks, TASK_INTS * MAX_TASKS);
     this.histSlots = { at: hists, left: nHist };
     this.ctrl = new Int32Array(buf, ctrlAt, CTRL_SLOTS);
@@ -262,6 +304,57 @@ export class HistEngine implements HistBuilder {
       const o = features[k] * HIST_STRIDE * 2;
       out.set(src.subarray(o, o + HIST_STRIDE * 2), o);
     }
+  }
+
+  /**
+   * binary:logistic gradients of every row from `margin` and `label` into `gh`, the second half of the rows on the
+   * worker. Same formula on both threads, so the same numbers for any nthread.
+   */
+  gradients(scalePosWeight: number): void {
+    const n = this.n;
+    const half = this.worker && n >= PARALLEL_MIN_ROWS ? n >> 1 : n;
+    let seq = 0;
+    if (half < n) {
+      const { at } = this;
+      this.scalars[0] = scalePosWeight;
+      seq = this.post(KIND_GRADIENT, [at.gh, at.margin, at.label, half, n, at.scalars]);
+    }
+    logisticGradients(this.gh, this.margin, this.label, 0, half, scalePosWeight);
+    if (seq) this.waitWorker(seq);
+  }
+
+  /**
+   * margin[rows[i]] += value for each leaf segment (begin, end, value) of the rows the grower partitioned, on the
+   * worker when there is one, while `meanwhile` (the caller's other work on other rows) runs here.
+   */
+  addLeaves(segments: readonly { begin: number; end: number; value: number }[], meanwhile: () => void): void {
+    const seg = this.leaves;
+    const k = Math.min(segments.length, MAX_TASKS);
+    for (let i = 0; i < k; i++) {
+      seg[3 * i] = segments[i].begin;
+      seg[3 * i + 1] = segments[i].end;
+      seg[3 * i + 2] = segments[i].value;
+    }
+    const { at } = this;
+    const seq = this.worker ? this.post(KIND_LEAVES, [at.margin, at.rows, at.leaves, 0, k, this.n]) : 0;
+    if (!seq) addSegments(this.margin, this.rows, seg, 0, k);
+    // more leaves than one batch holds (trees deeper than 10 levels): the rest here
+    for (let i = k; i < segments.length; i++) {
+      const { begin, end, value } = segments[i];
+      for (let j = begin; j < end; j++) this.margin[this.rows[j]] += value;
+    }
+    meanwhile();
+    if (seq) this.waitWorker(seq);
+  }
+
+  private post(kind: number, args: number[]): number {
+    const c = this.ctrl;
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
+    c[KIND] = kind;
+    const seq = ++this.seq;
+    Atomics.store(c, SEQ, seq);
+    Atomics.notify(c, SEQ);
+    return seq;
   }
 
   /**
@@ -359,5 +452,29 @@ export class HistEngine implements HistBuilder {
     Atomics.notify(this.ctrl, SEQ);
     void this.worker.terminate();
     this.worker = null;
+  }
+}
+
+/** The worker's gradient formula (WORKER_SOURCE), for the caller's half. */
+function logisticGradients(
+  gh: Float64Array,
+  margin: Float64Array,
+  label: Uint8Array,
+  from: number,
+  to: number,
+  spw: number,
+): void {
+  for (let i = from; i < to; i++) {
+    const p = 1 / (1 + Math.exp(-margin[i]));
+    const w = label[i] ? spw : 1;
+    gh[2 * i] = (p - label[i]) * w;
+    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+  }
+}
+
+function addSegments(margin: Float64Array, rows: Uint32Array, seg: Float64Array, from: number, to: number): void {
+  for (let s = from; s < to; s++) {
+    const v = seg[3 * s + 2];
+    for (let i = seg[3 * s], e = seg[3 * s + 1]; i < e; i++) margin[rows[i]] += v;
   }
 }

@@ -17,8 +17,8 @@ export function buildHistogram(
   rows: Uint32Array,
   begin: number,
   end: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  /** interleaved (gradient, hessian) per row */
+  gh: Float64Array,
   features: Int32Array,
   out: Float64Array,
 ): void {
@@ -31,8 +31,8 @@ export function buildHistogram(
     for (let i = begin; i < end; i++) {
       const r = rows[i];
       const idx = base + (bins[col + r] << 1);
-      out[idx] += grad[r];
-      out[idx + 1] += hess[r];
+      out[idx] += gh[2 * r];
+      out[idx + 1] += gh[2 * r + 1];
     }
   }
 }
@@ -44,4 +44,14 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array, fea
     const stop = start + HIST_STRIDE * 2;
     for (let i = start; i < stop; i++) out[i] = parent[i] - child[i];
   }
+}
+
+/** Interleaves separate gradient and hessian arrays into the (g, h) pairs the builders read. */
+export function interleave(grad: ArrayLike<number>, hess: ArrayLike<number>): Float64Array {
+  const gh = new Float64Array(2 * grad.length);
+  for (let i = 0; i < grad.length; i++) {
+    gh[2 * i] = grad[i];
+    gh[2 * i + 1] = hess[i];
+  }
+  return gh;
 }
