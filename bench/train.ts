@@ -115,6 +115,7 @@ const readF64 = (file: string) => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 type Run = Record<string, number> & { auc: number };
+const ourPhases: Record<string, number>[] = [];
 const xgbRuns: Run[] = [];
 const ourRuns: Run[] = [];
 for (let run = 0; run < RUNS; run++) {
@@ -131,7 +132,9 @@ for (let run = 0; run < RUNS; run++) {
     stdio: "inherit",
   });
   const o = JSON.parse(readFileSync(oo, "utf8"));
-  ourRuns.push({ ...o, auc: rocAuc(testLabel, readF64("ours_test_proba.f64")) });
+  const { training, ...figures } = o;
+  ourPhases.push(training.phase_seconds);
+  ourRuns.push({ ...figures, rounds: training.rounds, auc: rocAuc(testLabel, readF64("ours_test_proba.f64")) });
   console.error(
     `run ${run + 1}/${RUNS}: xgboost ${x.train_seconds.toFixed(1)} s (cpu ${x.train_cpu_seconds.toFixed(1)} s) auc ${xgbRuns[run].auc.toFixed(4)} | ours ${o.train_seconds.toFixed(1)} s (cpu ${o.train_cpu_seconds.toFixed(1)} s) auc ${ourRuns[run].auc.toFixed(4)} | load ${os.loadavg()[0].toFixed(1)}`,
   );
@@ -144,6 +147,13 @@ const rows: [string, string, string][] = [
   ["training time (s)", m(xgbRuns, "train_seconds").toFixed(1), m(ourRuns, "train_seconds").toFixed(1)],
   ["training CPU time (s)", m(xgbRuns, "train_cpu_seconds").toFixed(1), m(ourRuns, "train_cpu_seconds").toFixed(1)],
   ["trees kept", String(m(xgbRuns, "best_iteration") + 1), String(m(ourRuns, "trees"))],
+  // early stopping ends each learner after its own number of rounds: time per round compares the work itself
+  ["rounds run", String(m(xgbRuns, "rounds")), String(m(ourRuns, "rounds"))],
+  [
+    "training ms per round",
+    ((1000 * m(xgbRuns, "train_seconds")) / m(xgbRuns, "rounds")).toFixed(1),
+    ((1000 * m(ourRuns, "train_seconds")) / m(ourRuns, "rounds")).toFixed(1),
+  ],
   ["peak memory (MB)", m(xgbRuns, "peak_rss_mb").toFixed(0), m(ourRuns, "peak_rss_mb").toFixed(0)],
   ["batch scoring (rows/s)", m(xgbRuns, "batch_rows_per_s").toFixed(0), m(ourRuns, "batch_rows_per_s").toFixed(0)],
   ["batch scoring (rows/CPU-s)", "-", m(ourRuns, "batch_rows_per_cpu_s").toFixed(0)],
@@ -163,6 +173,9 @@ const summary = {
   auc_gap: m(ourRuns, "auc") - m(xgbRuns, "auc"),
   time_ratio: m(ourRuns, "train_seconds") / m(xgbRuns, "train_seconds"),
   cpu_time_ratio: m(ourRuns, "train_cpu_seconds") / m(xgbRuns, "train_cpu_seconds"),
+  per_round_ratio:
+    m(ourRuns, "train_seconds") / m(ourRuns, "rounds") / (m(xgbRuns, "train_seconds") / m(xgbRuns, "rounds")),
+  ours_phase_seconds: ourPhases,
   load_average: os.loadavg(),
 };
 console.log(
@@ -171,7 +184,7 @@ console.log(
 console.log(`${"".padEnd(32)}${"xgboost".padStart(14)}${"ours".padStart(14)}`);
 for (const [k, a, b] of rows) console.log(`${k.padEnd(32)}${a.padStart(14)}${b.padStart(14)}`);
 console.log(
-  `AUC gap ${summary.auc_gap.toFixed(4)}, wall-time ratio ${summary.time_ratio.toFixed(2)}×, CPU-time ratio ${summary.cpu_time_ratio.toFixed(2)}×, load average ${os
+  `AUC gap ${summary.auc_gap.toFixed(4)}, wall-time ratio ${summary.time_ratio.toFixed(2)}× (per round ${summary.per_round_ratio.toFixed(2)}×), CPU-time ratio ${summary.cpu_time_ratio.toFixed(2)}×, load average ${os
     .loadavg()
     .map((v) => v.toFixed(1))
     .join(" ")}`,
