@@ -141,6 +141,12 @@ describe("the byte parser of POST /v1/predict bodies", () => {
     );
   });
 
+  it("converts a number of 300,000 digits as JSON.parse does", () => {
+    const long = `0.${"0".repeat(300_000)}1`;
+    const text = body([{ ...row0(), [names[numeric]]: 7 }]).replace(":7,", `:${long},`);
+    expectSameTable(parse(Buffer.from(text)), general(text));
+  });
+
   it("takes exactly the limit, and whitespace at both ends", () => {
     const text = ` \n${body(Array.from({ length: 50 }, row0))}\n `;
     expectSameTable(parse(Buffer.from(text)), general(text));

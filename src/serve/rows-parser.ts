@@ -99,7 +99,8 @@ export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsP
       const hard = new Int32Array(memory.buffer, HARD, 3 * nh);
       for (let t = 0; t < nh; t++) {
         const slot = hard[3 * t];
-        const v = Number(String.fromCharCode(...u8.subarray(hard[3 * t + 1], hard[3 * t + 2])));
+        const start = hard[3 * t + 1];
+        const v = Number(Buffer.from(memory.buffer, start, hard[3 * t + 2] - start).toString("latin1"));
         if (indicator[Math.floor(slot / cap)]) {
           if (v !== 0 && v !== 1) return null;
         } else if (!(v <= F32_MAX && v >= -F32_MAX)) return null;

@@ -59,7 +59,13 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
   // and the feature names before the body is used, and the body is never merged into anything.
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
     const bytes = body as Buffer;
-    const table = parseRows(bytes);
+    let table: FeatureTable | null = null;
+    try {
+      table = parseRows(bytes);
+    } catch (err) {
+      // A fault in the fast path must not turn a client's request into a 500: the general path decides.
+      app.log.error({ err }, "predict: the byte parser failed; using JSON.parse");
+    }
     if (table) return done(null, new CheckedBody(table));
     if (bytes.length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
     let parsed: unknown;
