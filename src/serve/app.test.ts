@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEATURE_SCHEMA } from "../features/index.js";
 import { buildApp } from "./app.js";
@@ -326,9 +327,46 @@ describe("POST /v1/predict", () => {
       });
       expect(r.statusCode).toBe(413);
       expect(r.json()).toMatchObject({ code: "RODENT_ERR_TOO_LARGE", field: "body" });
+      // Without a Content-Length (a streamed body), the limit stops the read.
+      const text = JSON.stringify({ rows: [rowOf(svc, 0), rowOf(svc, 1), rowOf(svc, 2)] });
+      const streamed = await small.inject({
+        method: "POST",
+        url: "/v1/predict",
+        payload: Readable.from([text.slice(0, 1500), text.slice(1500)], { objectMode: false }),
+        headers: { "content-type": "application/json" },
+      });
+      expect(streamed.statusCode).toBe(413);
+      expect(streamed.json()).toMatchObject({ code: "RODENT_ERR_TOO_LARGE", field: "body" });
     } finally {
       await small.close();
     }
+  });
+
+  it("reads a body that arrives in pieces, and 400s one shorter than its Content-Length", async () => {
+    const rows = [rowOf(svc, 0), rowOf(svc, 1)];
+    const text = JSON.stringify({ rows });
+    const pieces = [text.slice(0, 7), text.slice(7, 1000), text.slice(1000)];
+    const r = await svc.app.inject({
+      method: "POST",
+      url: "/v1/predict",
+      payload: Readable.from(pieces, { objectMode: false }),
+      headers: { "content-type": "application/json", "x-rodent-route-key": "k" },
+    });
+    expect(r.statusCode).toBe(200);
+    const b = r.json();
+    const m = svc.host.state[b.model.role as "champion" | "canary"]!.model;
+    expect(b.predictions.map((p: { probability: number }) => p.probability)).toEqual(
+      Array.from(m.predictProba(rowsToTable(FEATURE_SCHEMA, rows))),
+    );
+    const short = await svc.app.inject({
+      method: "POST",
+      url: "/v1/predict",
+      payload: Readable.from([text], { objectMode: false }),
+      headers: { "content-type": "application/json", "content-length": String(text.length + 10) },
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toMatchObject({ code: "RODENT_ERR_INVALID_ARGUMENT", field: "body" });
+    expect(short.json().message).toMatch(/Content-Length/);
   });
 });
 

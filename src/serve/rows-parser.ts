@@ -12,8 +12,8 @@ import { ROWS_WASM } from "./wasm/rows-wasm.js";
 // gives the same table for a valid body and the 400 naming the field for an invalid one. So this file needs no
 // error messages, and its strictness costs only speed, never an answer.
 
-/** The table, or null when the body must take the general path. */
-export type RowsParser = (body: Buffer) => FeatureTable | null;
+/** The table, or null when the body must take the general path. The body may come as the chunks it arrived in. */
+export type RowsParser = (body: Uint8Array | readonly Uint8Array[]) => FeatureTable | null;
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -78,15 +78,21 @@ export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsP
     });
     for (let k = 0; k <= 22; k++) dv.setFloat64(POW + 8 * k, Number(`1e${k}`), true);
   }
-  return (b: Buffer): FeatureTable | null => {
-    const len = b.length;
+  return (body: Uint8Array | readonly Uint8Array[]): FeatureTable | null => {
+    const chunks = body instanceof Uint8Array ? [body] : body;
+    let len = 0;
+    for (const c of chunks) len += c.length;
     const cap = Math.min(maxRows, Math.floor(len / minRow));
     if (cap < 1) return null;
     const OUT = align(BODY + len + 1 + pad, 16);
     const HARD = OUT + 4 * F * cap;
     ensure(HARD + 12 * F * cap);
     const u8 = new Uint8Array(memory.buffer);
-    u8.set(b, BODY);
+    let at = BODY;
+    for (const c of chunks) {
+      u8.set(c, at);
+      at += c.length;
+    }
     // A 0 byte after the body stops every scan there (it is valid nowhere in JSON); the padding after it keeps
     // the 8-byte key compares inside the memory.
     u8[BODY + len] = 0;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { errorCodes } from "fastify";
 import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
 import { bandOf, topFraction } from "../bands.js";
+import { readBodyChunks } from "../body-chunks.js";
 import { keyFraction, rowFraction } from "../canary.js";
 import { CheckedBody, compileRowsValidator, FEATURE_TABLE } from "../row-validator.js";
 import { compileRowsParser } from "../rows-parser.js";
@@ -53,28 +54,30 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
   const featureNames = opts.schema.features.map((f) => f.name);
   const rowsValidator = compileRowsValidator(opts.schema, maxRows);
   const parseRows = compileRowsParser(opts.schema, maxRows);
-  // Bodies in the usual shape go straight from bytes to the table (rows-parser.ts); the rest take JSON.parse and
-  // the validator. Plain JSON.parse rather than Fastify's secure-json-parse: its two extra scans of the text for
+  // The body is read as its chunks, with Fastify's limit checks (body-chunks.ts). Bodies in the usual shape go
+  // straight from those bytes to the table (rows-parser.ts); the rest take JSON.parse and the validator. Plain JSON.parse rather than Fastify's secure-json-parse: its two extra scans of the text for
   // "__proto__" and "constructor" keys protect nothing here, because the validator refuses every key but "rows"
   // and the feature names before the body is used, and the body is never merged into anything.
-  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
-    const bytes = body as Buffer;
-    let table: FeatureTable | null = null;
-    try {
-      table = parseRows(bytes);
-    } catch (err) {
-      // A fault in the fast path must not turn a client's request into a 500: the general path decides.
-      app.log.error({ err }, "predict: the byte parser failed; using JSON.parse");
-    }
-    if (table) return done(null, new CheckedBody(table));
-    if (bytes.length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString("utf8"));
-    } catch {
-      return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
-    }
-    done(null, parsed);
+  app.addContentTypeParser("application/json", (req, payload, done) => {
+    readBodyChunks(payload, req.headers["content-length"], opts.bodyLimit, (err, chunks, length) => {
+      if (err) return done(err, undefined);
+      let table: FeatureTable | null = null;
+      try {
+        table = parseRows(chunks);
+      } catch (e) {
+        // A fault in the fast path must not turn a client's request into a 500: the general path decides.
+        app.log.error({ err: e }, "predict: the byte parser failed; using JSON.parse");
+      }
+      if (table) return done(null, new CheckedBody(table));
+      if (length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks, length).toString("utf8"));
+      } catch {
+        return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+      }
+      done(null, parsed);
+    });
   });
   app.post(
     "/predict",
