@@ -62,11 +62,6 @@ export class DatasetCollector<R> {
     this.dateField = spec.dateField;
   }
 
-  /** True when rows were out of order beyond the window and went through the external sort. */
-  get fellBack(): boolean {
-    return this.spool !== null;
-  }
-
   private nullMask(r: R): number {
     return nullMask(this.spec, r);
   }
@@ -164,11 +159,11 @@ export class DatasetCollector<R> {
     }
   }
 
-  /** Route one valid record: through the window while keys come in order, else into the external sort. */
   private addValid(r: R, origin: number, row: number): Promise<void> | null {
     return this.route(this.spec.key(r), recordDate(this.spec, r), this.nullMask(r), origin, row, JSON.stringify(r));
   }
 
+  /** Route one valid record: through the window while keys come in order, else into the external sort. */
   private route(key: string, date: string, nulls: number, origin: number, row: number, line: string) {
     if (this.spool) return this.spool.add(key, date, nulls, origin, row, line);
     if (this.lastKey !== null && key < this.lastKey) return this.fallBack(key, date, nulls, origin, row, line);
