@@ -12,7 +12,7 @@ import { SPECS } from "../validate/specs.js";
 import { DatasetCollector } from "./collector.js";
 import type { ParseFarm } from "./parse-farm.js";
 
-/** Everything needed to turn one dataset's files into its snapshot file: plain data, so it can cross to a worker. */
+/** Everything needed to turn one dataset's files into its snapshot file. */
 export interface DatasetJob {
   dataset: DatasetName;
   /** Folder the file labels (in the quality report and quarantine) are relative to. */
