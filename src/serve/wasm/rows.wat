@@ -89,7 +89,7 @@
             (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 44)) (then (return (i32.const -1)))) ;; ,
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (if (i32.le_u (i32.load8_u (local.get $p)) (i32.const 32)) (then (local.set $p (call $ws (local.get $p)))))))
-        ;; the key, inline (a call per feature costs more than the compare): 8 bytes at a time, then byte by byte
+        ;; the key, inline (a call per feature costs more than the compare), 8 bytes at a time
         (local.set $k (i32.load (i32.add (local.get $desc) (i32.shl (local.get $j) (i32.const 4)))))
         (local.set $kn (i32.load offset=4 (i32.add (local.get $desc) (i32.shl (local.get $j) (i32.const 4)))))
         (block $tail
@@ -100,14 +100,17 @@
             (local.set $k (i32.add (local.get $k) (i32.const 8)))
             (local.set $kn (i32.sub (local.get $kn) (i32.const 8)))
             (br $words)))
-        (block $matched
-          (loop $bytes
-            (br_if $matched (i32.eqz (local.get $kn)))
-            (if (i32.ne (i32.load8_u (local.get $p)) (i32.load8_u (local.get $k))) (then (return (i32.const -1))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (local.set $kn (i32.sub (local.get $kn) (i32.const 1)))
-            (br $bytes)))
+        ;; the last 1-7 bytes: one 8-byte compare under a mask (the bytes past the key and past p are readable)
+        (if (local.get $kn)
+          (then
+            (if (i64.ne
+                  (i64.and
+                    (i64.xor (i64.load (local.get $p)) (i64.load (local.get $k)))
+                    (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $kn) (i32.const 3))))
+                      (i64.const 1)))
+                  (i64.const 0))
+              (then (return (i32.const -1))))
+            (local.set $p (i32.add (local.get $p) (local.get $kn)))))
         (if (i32.le_u (i32.load8_u (local.get $p)) (i32.const 32)) (then (local.set $p (call $ws (local.get $p)))))
         (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 58)) (then (return (i32.const -1)))) ;; :
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
