@@ -3,7 +3,7 @@ import { rename, rm } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { normalizeColumnName } from "../parse/values.js";
 import { NEVER_INSPECTED_DATE } from "../records.js";
-import { KeySpool, type SpoolEntry } from "../snapshot/key-spool.js";
+import { KeySpool, lineText, newSpoolEntry, type SpoolEntry } from "../snapshot/key-spool.js";
 import { KeyWindow } from "../snapshot/key-window.js";
 import { readLines } from "../snapshot/lines.js";
 import { NdjsonGzWriter, type WrittenFile } from "../snapshot/ndjson-writer.js";
@@ -20,7 +20,7 @@ export const WINDOW_ROWS = 2048;
 /** Origin of a record re-read from the already written (deduplicated) prefix after a fall-back. */
 const PREFIX_ORIGIN = -2;
 
-const newEntry = (): SpoolEntry => ({ key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" });
+const newEntry = newSpoolEntry;
 
 /**
  * Turns one dataset's raw rows into validated, deduplicated, key-sorted records written to `outFile`: bad rows
@@ -47,6 +47,10 @@ export class DatasetCollector<R> {
   // Dedupe state: the record waiting to be written (its successor may merge into or duplicate it).
   private pKey: string | null = null;
   private pLine = "";
+  /** The pending line in byte form (parse workers' output), else null and pLine holds it. */
+  private pBuf: Buffer | null = null;
+  private pStart = 0;
+  private pEnd = 0;
   private pDate = "";
   private pNulls = 0;
 
@@ -101,7 +105,8 @@ export class DatasetCollector<R> {
     const raw = (cells: string[]) => Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? null]));
     let base = 0;
     for await (const res of results) {
-      const { keys, dates, nulls, lines, rejects } = res;
+      const { keys, dates, nulls, ends, rejects } = res;
+      const text = Buffer.from(res.text);
       let v = 0;
       let j = 0;
       for (let row = 1; row <= res.n; row++) {
@@ -111,7 +116,17 @@ export class DatasetCollector<R> {
           await this.reject(label, base + row, bad.field, bad.reason, raw(bad.cells));
           continue;
         }
-        const p = this.route(keys[v]!, dates[v]!, nulls[v]!, origin, base + row, lines[v]!);
+        const p = this.route(
+          keys[v]!,
+          dates[v]!,
+          nulls[v]!,
+          origin,
+          base + row,
+          "",
+          text,
+          v ? ends[v - 1]! : 0,
+          ends[v]!,
+        );
         v++;
         if (p) await p;
       }
@@ -164,10 +179,24 @@ export class DatasetCollector<R> {
   }
 
   /** Route one valid record: through the window while keys come in order, else into the external sort. */
-  private route(key: string, date: string, nulls: number, origin: number, row: number, line: string) {
-    if (this.spool) return this.spool.add(key, date, nulls, origin, row, line);
-    if (this.lastKey !== null && key < this.lastKey) return this.fallBack(key, date, nulls, origin, row, line);
-    this.window.add(key, date, nulls, origin, row, line);
+  private route(
+    key: string,
+    date: string,
+    nulls: number,
+    origin: number,
+    row: number,
+    line: string,
+    buf: Buffer | null = null,
+    start = 0,
+    end = 0,
+  ): Promise<void> | null {
+    if (this.spool || (this.lastKey !== null && key < this.lastKey)) {
+      // The external sort keeps text (a rare path: input out of order).
+      const text = buf ? buf.toString("utf8", start, end - 1) : line;
+      if (this.spool) return this.spool.add(key, date, nulls, origin, row, text);
+      return this.fallBack(key, date, nulls, origin, row, text);
+    }
+    this.window.add(key, date, nulls, origin, row, line, buf, start, end);
     if (!this.window.full) return null;
     this.window.shift(this.out);
     this.lastKey = this.out.key;
@@ -182,7 +211,7 @@ export class DatasetCollector<R> {
     // Window order is (key, arrival) and everything after it arrived later: the spool's arrival order keeps ties.
     while (this.window.length > 0) {
       this.window.shift(e);
-      await spool.add(e.key, e.date, e.nulls, e.origin, e.row, e.line);
+      await spool.add(e.key, e.date, e.nulls, e.origin, e.row, lineText(e));
     }
     await spool.add(key, date, nulls, origin, row, line);
   }
@@ -203,19 +232,24 @@ export class DatasetCollector<R> {
         return null;
       }
       if (this.spec.merge) {
-        const m = this.spec.merge(JSON.parse(this.pLine) as R, JSON.parse(e.line) as R);
+        const m = this.spec.merge(JSON.parse(this.pendingText()) as R, JSON.parse(lineText(e)) as R);
         this.pLine = JSON.stringify(m.record);
+        this.pBuf = null;
         this.pNulls = this.nullMask(m.record);
         q.merged++;
         if (m.conflict) q.merge_conflicts++;
         return null;
       }
-      const reason = e.line === this.pLine ? "duplicate_row" : "duplicate_key";
-      return this.reject(this.files[e.origin] ?? "?", e.row, "key", reason, JSON.parse(e.line));
+      const line = lineText(e);
+      const reason = line === this.pendingText() ? "duplicate_row" : "duplicate_key";
+      return this.reject(this.files[e.origin] ?? "?", e.row, "key", reason, JSON.parse(line));
     }
     const p = this.pKey !== null ? this.emit() : null;
     this.pKey = e.key;
     this.pLine = e.line;
+    this.pBuf = e.buf;
+    this.pStart = e.start;
+    this.pEnd = e.end;
     this.pDate = e.date;
     this.pNulls = e.nulls;
     return p;
@@ -233,7 +267,11 @@ export class DatasetCollector<R> {
       if (q.max_date === null || pDate > q.max_date) q.max_date = pDate;
     }
     this.writer ??= new NdjsonGzWriter(this.outFile);
-    return this.writer.write(this.pLine);
+    return this.pBuf ? this.writer.writeBytes(this.pBuf, this.pStart, this.pEnd) : this.writer.write(this.pLine);
+  }
+
+  private pendingText(): string {
+    return this.pBuf ? this.pBuf.toString("utf8", this.pStart, this.pEnd - 1) : this.pLine;
   }
 
   private async endDedupe(): Promise<void> {
@@ -242,6 +280,7 @@ export class DatasetCollector<R> {
       if (p) await p;
     }
     this.pKey = null;
+    this.pBuf = null;
   }
 
   /** The records of the written prefix, with what dedupe needs recomputed from each line. */

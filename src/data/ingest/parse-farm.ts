@@ -12,7 +12,7 @@ export type FarmRequest =
   | { type: "piece"; fileId: number; id: number; buffer: ArrayBuffer }
   | { type: "done"; fileId: number };
 
-/** One parsed piece: valid rows as NDJSON lines with key, date and null mask; bad rows with their cells. */
+/** One parsed piece: valid rows as NDJSON bytes with key, date and null mask; bad rows with their cells. */
 export interface PieceResult {
   id: number;
   /** Data rows in the piece (valid + rejected). */
@@ -20,7 +20,9 @@ export interface PieceResult {
   keys: string[];
   dates: string[];
   nulls: Int32Array;
-  lines: string[];
+  /** The valid rows' NDJSON lines as UTF-8, each ending in a newline; line i ends at ends[i] (exclusive). */
+  text: ArrayBuffer;
+  ends: Int32Array;
   /** Rejected rows, by 1-based row number within the piece, in row order. */
   rejects: { row: number; field: string; reason: string; cells: string[] }[];
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { SpoolEntry } from "./key-spool.js";
+import { newSpoolEntry } from "./key-spool.js";
 import { KeyWindow } from "./key-window.js";
 
 describe("KeyWindow", () => {
   it("puts rows that arrive out of order within its size back in (key, arrival) order, over many compactions", () => {
     const w = new KeyWindow(8);
-    const e: SpoolEntry = { key: "", seq: 0, date: "", nulls: 0, origin: 0, row: 0, line: "" };
+    const e = newSpoolEntry();
     const got: { key: string; row: number; line: string }[] = [];
     let last = "";
     // Keys k0000..k0999 in blocks of 4 reversed (8 rows: the disorder the window absorbs), each key twice; the

@@ -10,6 +10,9 @@ import type { SpoolEntry } from "./key-spool.js";
 export class KeyWindow {
   private readonly keys: string[];
   private readonly lines: string[];
+  private readonly bufs: (Buffer | null)[];
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
   private readonly dates: string[];
   private readonly nulls: Int32Array;
   private readonly origins: Int32Array;
@@ -24,6 +27,9 @@ export class KeyWindow {
     const cap = 2 * size + 1;
     this.keys = new Array<string>(cap).fill("");
     this.lines = new Array<string>(cap).fill("");
+    this.bufs = new Array<Buffer | null>(cap).fill(null);
+    this.starts = new Int32Array(cap);
+    this.ends = new Int32Array(cap);
     this.dates = new Array<string>(cap).fill("");
     this.nulls = new Int32Array(cap);
     this.origins = new Int32Array(cap);
@@ -39,7 +45,18 @@ export class KeyWindow {
     return this.tail - this.head > this.size;
   }
 
-  add(key: string, date: string, nulls: number, origin: number, row: number, line: string): void {
+  /** A row whose line is text, or bytes buf[start, end) (then `line` is ""). */
+  add(
+    key: string,
+    date: string,
+    nulls: number,
+    origin: number,
+    row: number,
+    line: string,
+    buf: Buffer | null = null,
+    start = 0,
+    end = 0,
+  ): void {
     if (this.tail === this.keys.length) this.compact();
     let i = this.tail++;
     // Insertion from the tail; equal keys stay behind earlier arrivals ("keep first" holds).
@@ -49,6 +66,9 @@ export class KeyWindow {
     }
     this.keys[i] = key;
     this.lines[i] = line;
+    this.bufs[i] = buf;
+    this.starts[i] = start;
+    this.ends[i] = end;
     this.dates[i] = date;
     this.nulls[i] = nulls;
     this.origins[i] = origin;
@@ -61,6 +81,9 @@ export class KeyWindow {
     const i = this.head++;
     e.key = this.keys[i]!;
     e.line = this.lines[i]!;
+    e.buf = this.bufs[i]!;
+    e.start = this.starts[i]!;
+    e.end = this.ends[i]!;
     e.date = this.dates[i]!;
     e.nulls = this.nulls[i]!;
     e.origin = this.origins[i]!;
@@ -68,12 +91,16 @@ export class KeyWindow {
     e.seq = this.seqs[i]!;
     this.keys[i] = "";
     this.lines[i] = "";
+    this.bufs[i] = null;
     if (this.head === this.tail) this.head = this.tail = 0;
   }
 
   private move(from: number, to: number): void {
     this.keys[to] = this.keys[from]!;
     this.lines[to] = this.lines[from]!;
+    this.bufs[to] = this.bufs[from]!;
+    this.starts[to] = this.starts[from]!;
+    this.ends[to] = this.ends[from]!;
     this.dates[to] = this.dates[from]!;
     this.nulls[to] = this.nulls[from]!;
     this.origins[to] = this.origins[from]!;
@@ -88,6 +115,7 @@ export class KeyWindow {
     for (let k = n; k < this.tail; k++) {
       this.keys[k] = "";
       this.lines[k] = "";
+      this.bufs[k] = null;
     }
     this.head = 0;
     this.tail = n;

@@ -70,6 +70,26 @@ export class NdjsonGzWriter {
     return this.batchChars >= BATCH_CHARS ? this.flushBatch() : null;
   }
 
+  /**
+   * Add one line already encoded: buf[start, end), newline included (the parse workers' output). Copied, not
+   * decoded and re-encoded. Returns a promise only when the gzip stream is full.
+   */
+  writeBytes(buf: Buffer, start: number, end: number): Promise<void> | null {
+    const flushed = this.flushBatch(); // earlier text lines first
+    const len = end - start;
+    this.lines++;
+    let p: Promise<void> | null = null;
+    if (this.used + len > this.chunk.length) p = this.ship();
+    if (len > this.chunk.length) {
+      const bytes = Buffer.from(buf.subarray(start, end));
+      this.contentHash.update(bytes);
+      const ok = this.gz.write(bytes);
+      return Promise.all([flushed, p, ok ? null : once(this.gz, "drain")]).then(() => undefined);
+    }
+    this.used += buf.copy(this.chunk, this.used, start, end);
+    return flushed || p ? Promise.all([flushed, p]).then(() => undefined) : null;
+  }
+
   /** Encode the batch into the current chunk (once: the content hash then reads bytes, not the string). */
   private flushBatch(): Promise<void> | null {
     if (this.batch.length === 0) return null;
