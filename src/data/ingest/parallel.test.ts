@@ -71,6 +71,15 @@ function city(lines: string[]): string {
     "r.csv",
     "Unique Key,Created Date,Borough,Latitude,Longitude\n2,01/02/2020 01:00:00 PM,BROOKLYN,40.6,-73.9\n1,01/01/2020 12:00:00 AM,QUEENS,,\n",
   );
+  // Overlapping weather files: the second fills the first's gaps (merged by date, in the byte form too).
+  const day = (d: number) => `2020-01-${String(d).padStart(2, "0")}`;
+  const weather = (from: number, to: number, gaps: boolean) =>
+    `DATE,PRCP,SNOW,SNWD,TMIN,TMAX\n${Array.from({ length: to - from + 1 }, (_, i) => {
+      const d = from + i;
+      return `${day(d)},0.1,0,0,${20 + d},${gaps && d % 2 ? "" : 40 + d}`;
+    }).join("\n")}\n`;
+  writeDataFile(root, "weather", "a.csv", weather(1, 20, true));
+  writeDataFile(root, "weather", "b.csv", weather(10, 30, false));
   return root;
 }
 
@@ -106,6 +115,10 @@ describe("parse workers and the sort fall-back", () => {
       duplicate_key: 6,
     });
     expect(isBalanced(q)).toBe(true);
+    expect(one.r.quality.datasets.weather).toMatchObject({ rows_in: 41, rows: 30, merged: 11, merge_conflicts: 0 });
+    const w = await loadRecords(many.store, many.r.snapshot, "weather");
+    expect(w.find((r) => r.date === "2020-01-11")).toEqual({ date: "2020-01-11", tmax: 51, tmin: 31, prcp: 0.1 });
+    expect(w.find((r) => r.date === "2020-01-03")?.tmax).toBeNull();
     expect(
       one.quarantine
         .split("\n")
