@@ -55,9 +55,10 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
   const rowsValidator = compileRowsValidator(opts.schema, maxRows);
   const parseRows = compileRowsParser(opts.schema, maxRows);
   // The body is read as its chunks, with Fastify's limit checks (body-chunks.ts). Bodies in the usual shape go
-  // straight from those bytes to the table (rows-parser.ts); the rest take JSON.parse and the validator. Plain JSON.parse rather than Fastify's secure-json-parse: its two extra scans of the text for
-  // "__proto__" and "constructor" keys protect nothing here, because the validator refuses every key but "rows"
-  // and the feature names before the body is used, and the body is never merged into anything.
+  // straight from those bytes to the table (rows-parser.ts); the rest take JSON.parse and the validator. Plain
+  // JSON.parse rather than Fastify's secure-json-parse: its two extra scans of the text for "__proto__" and
+  // "constructor" keys protect nothing here, because the validator refuses every key but "rows" and the feature
+  // names before the body is used, and the body is never merged into anything.
   app.addContentTypeParser("application/json", (req, payload, done) => {
     readBodyChunks(payload, req.headers["content-length"], opts.bodyLimit, (err, chunks, length) => {
       if (err) return done(err, undefined);
