@@ -1,12 +1,14 @@
-// Compiles the WebAssembly text kernels (src/model/wasm/*.wat) into TypeScript modules holding the binary as
-// base64, so the learner needs no .wasm file at run time and works the same from src/ (tsx, vitest) and dist/.
-//   node scripts/build-wasm.mjs          write src/model/wasm/<name>-wasm.ts
+// Compiles the hand-written WebAssembly text (src/model/wasm/*.wat: learner and scorer kernels; src/serve/wasm/*.wat:
+// the predict body parser) into TypeScript modules holding the binary as base64, so nothing needs a .wasm file at
+// run time and the code works the same from src/ (tsx, vitest) and dist/.
+//   node scripts/build-wasm.mjs          write <name>-wasm.ts beside each <name>.wat
 //   node scripts/build-wasm.mjs --check  exit 1 if a generated file is out of date with its .wat
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import wabtInit from "wabt";
 
-const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "../src/model/wasm");
+const root = path.join(path.dirname(new URL(import.meta.url).pathname), "..");
+const DIRS = ["src/model/wasm", "src/serve/wasm"].map((d) => path.join(root, d));
 const FEATURES = { simd: true, threads: true, bulk_memory: true };
 
 export async function compileWat(file) {
@@ -27,7 +29,7 @@ export function moduleText(name, bytes) {
 
 const check = process.argv.includes("--check");
 let stale = 0;
-for (const f of readdirSync(dir).filter((x) => x.endsWith(".wat"))) {
+for (const dir of DIRS) for (const f of readdirSync(dir).filter((x) => x.endsWith(".wat"))) {
   const name = f.slice(0, -4);
   const text = moduleText(name, await compileWat(path.join(dir, f)));
   const target = path.join(dir, `${name}-wasm.ts`);

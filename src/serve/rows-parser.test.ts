@@ -154,8 +154,8 @@ describe("the byte parser of POST /v1/predict bodies", () => {
 });
 
 describe("wasm/rows-wasm.ts", () => {
-  it("is the compiled wasm/rows.wat (node src/serve/wasm/build-wasm.mjs rebuilds it)", () => {
-    const script = path.join(import.meta.dirname, "wasm", "build-wasm.mjs");
+  it("is the compiled wasm/rows.wat (npm run build:wasm rebuilds it)", () => {
+    const script = path.join(import.meta.dirname, "../../scripts/build-wasm.mjs");
     expect(() => execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" })).not.toThrow();
   });
 });

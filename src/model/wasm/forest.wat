@@ -1,4 +1,4 @@
-;; Tree-ensemble scorer (src/model/forest-wasm.ts), compiled to forest-wasm-bin.ts by scripts/build-wasm.mjs.
+;; Tree-ensemble scorer (src/model/forest-wasm.ts), compiled to forest-wasm.ts by scripts/build-wasm.mjs.
 ;; Why WebAssembly: the walk is a chain of dependent loads and compares; V8 adds a bounds check to each of the
 ;; five loads of a step, and the four interleaved walks need more registers than V8 keeps for them.
 ;;
