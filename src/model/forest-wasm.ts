@@ -74,13 +74,14 @@ export class ForestKernel {
     const ints = new Int32Array(buf, at.nodes, 4 * N);
     const floats = new Float32Array(buf, at.nodes, 4 * N);
     for (let i = 0; i < N; i++) {
-      ints[4 * i] = f.child[i];
+      ints[4 * i] = 16 * f.child[i]; // byte offsets: the kernel adds them to the nodes' base as they are
       ints[4 * i + 1] = 4 * f.feature[i];
       floats[4 * i + 2] = f.threshold[i];
       ints[4 * i + 3] = f.missRight[i];
     }
     new Float32Array(buf, at.values, N).set(f.value);
-    new Int32Array(buf, at.roots, T).set(f.roots);
+    const roots = new Int32Array(buf, at.roots, T);
+    for (let t = 0; t < T; t++) roots[t] = 16 * f.roots[t];
     new Int32Array(buf, at.depths, T).set(f.depths);
     this.rows = new Float32Array(buf, at.rows, F * BLOCK_ROWS);
     this.out = new Float64Array(buf, at.out, BLOCK_ROWS);
