@@ -29,21 +29,22 @@ export function moduleText(name, bytes) {
 
 const check = process.argv.includes("--check");
 let stale = 0;
-for (const dir of DIRS) for (const f of readdirSync(dir).filter((x) => x.endsWith(".wat"))) {
-  const name = f.slice(0, -4);
-  const text = moduleText(name, await compileWat(path.join(dir, f)));
-  const target = path.join(dir, `${name}-wasm.ts`);
-  let current = "";
-  try {
-    current = readFileSync(target, "utf8");
-  } catch {}
-  if (current === text) continue;
-  if (check) {
-    console.error(`${target} is out of date with ${f}: run node scripts/build-wasm.mjs`);
-    stale++;
-  } else {
-    writeFileSync(target, text);
-    console.error(`wrote ${target}`);
+for (const dir of DIRS)
+  for (const f of readdirSync(dir).filter((x) => x.endsWith(".wat"))) {
+    const name = f.slice(0, -4);
+    const text = moduleText(name, await compileWat(path.join(dir, f)));
+    const target = path.join(dir, `${name}-wasm.ts`);
+    let current = "";
+    try {
+      current = readFileSync(target, "utf8");
+    } catch {}
+    if (current === text) continue;
+    if (check) {
+      console.error(`${target} is out of date with ${f}: run node scripts/build-wasm.mjs`);
+      stale++;
+    } else {
+      writeFileSync(target, text);
+      console.error(`wrote ${target}`);
+    }
   }
-}
 process.exit(stale ? 1 : 0);
