@@ -79,3 +79,24 @@ describe("WebAssembly scorer", () => {
     }
   });
 });
+
+describe("scorer fallback", () => {
+  it("walks in JS when a split threshold is not finite (the WebAssembly walk assumes finite ones)", () => {
+    const t = tree();
+    t.threshold[0] = Number.POSITIVE_INFINITY; // every finite value goes left at the root, missing goes left too
+    const f = new Forest([t], 0, 2);
+    for (const row of [
+      [5, 0],
+      [Number.NaN, 3],
+      [Number.POSITIVE_INFINITY, Number.NaN],
+    ]) {
+      expect(f.marginRow(row)).toBe(f.marginAt(row, 0));
+    }
+    const table = {
+      schema: syntheticSchema(2),
+      n: 2,
+      columns: [Float32Array.from([5, Number.NaN]), new Float32Array(2)],
+    };
+    expect(Array.from(f.marginTable(table))).toEqual(Array.from(f.marginTableJs(table)));
+  });
+});

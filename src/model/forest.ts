@@ -87,10 +87,10 @@ export class Forest {
     this.mean = mean.subarray(0, next);
   }
 
-  private kernel: ForestKernel | undefined;
-  /** the WebAssembly scorer (forest-wasm.ts), built on first use */
-  private get wasm(): ForestKernel {
-    this.kernel ??= new ForestKernel(this);
+  private kernel: ForestKernel | null | undefined;
+  /** the WebAssembly scorer (forest-wasm.ts), built on first use; null when a threshold is not finite */
+  private get wasm(): ForestKernel | null {
+    if (this.kernel === undefined) this.kernel = ForestKernel.supports(this) ? new ForestKernel(this) : null;
     return this.kernel;
   }
 
@@ -107,7 +107,7 @@ export class Forest {
    * independent, so the CPU overlaps the loads and branches of one with the others'. Leaves are summed in tree order.
    */
   marginRow(row: ArrayLike<number>): number {
-    return this.wasm.marginRow(row);
+    return this.wasm?.marginRow(row) ?? this.marginAt(row, 0);
   }
 
   /**
@@ -162,7 +162,7 @@ export class Forest {
    * adjacent) and each is walked as in marginRow. (A level-by-level walk of the whole block measured 1.5× slower.)
    */
   marginTable(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
-    return this.wasm.marginTable(table, out);
+    return this.wasm?.marginTable(table, out) ?? this.marginTableJs(table, out);
   }
 
   /** marginTable in JS (the reference). */

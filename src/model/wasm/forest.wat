@@ -1,19 +1,19 @@
 ;; Tree-ensemble scorer (src/model/forest-wasm.ts), compiled to forest-wasm.ts by scripts/build-wasm.mjs.
-;; Why WebAssembly: the walk is a chain of dependent loads and compares; V8 adds a bounds check to each of the
-;; five loads of a step, and the four interleaved walks need more registers than V8 keeps for them.
+;; Why WebAssembly: the walk is a chain of dependent loads and compares; V8 adds a bounds check to each load of a
+;; step, and the interleaved walks need more registers than V8 keeps for them.
 ;;
 ;; Memory (laid out by forest-wasm.ts):
 ;;   nodes   16 bytes per node: child (i32, byte offset of the left child from nodes, so node i is at 16 i; a leaf
-;;           points to itself), feature byte offset
-;;           in a row (i32, feature * 4), threshold (f32; NaN on leaves so a walk past a leaf stays on it),
-;;           missRight (i32, 1 when a missing value goes right)
+;;           points to itself), value byte offset in a row (i32), threshold (f32; NaN on leaves, so a walk past a
+;;           leaf stays on it), unused
 ;;   values  f32 leaf value per node
 ;;   roots   i32 byte offset of the root node per tree; depths i32 per tree (steps from the root to the deepest leaf)
-;;   rows    row-major f32 rows (NaN = missing), rowBytes apart
+;;   rows    f32 rows, rowBytes apart, each feature twice: [2f] with missing as +Infinity, [2f+1] with missing as
+;;           -Infinity. A node whose missing values go right reads [2f] and one whose go left reads [2f+1], so
+;;           `v >= t` alone routes every value, missing or not (thresholds are finite), with no NaN test per step.
 ;;   out     f64 margin per row
 ;; Eight trees are walked side by side (independent chains the CPU overlaps; eight measured ~10% faster than
-;; four); leaf values are added in tree order
-;; in float32, exactly as forest.ts (and XGBoost's CPU predictor) does.
+;; four); leaf values are added in tree order in float32, exactly as forest.ts (and XGBoost's CPU predictor) does.
 (module
   (import "env" "memory" (memory 1 65536))
   (func (export "margins")
@@ -52,54 +52,46 @@
         (local.set $k (local.get $depth))
         (block $walk_done (loop $walk
           (br_if $walk_done (i32.le_s (local.get $k) (i32.const 0)))
-        ;; tree a: next = child + ((v >= t) | (v is NaN & missRight))
+        ;; tree a: next = child + (v >= t), in bytes
         (local.set $na (i32.add (local.get $nodes) (local.get $a)))
         (local.set $va (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $na)))))
         (local.set $a (i32.add (i32.load (local.get $na))
-          (i32.shl (i32.or (f32.ge (local.get $va) (f32.load offset=8 (local.get $na)))
-                  (i32.and (f32.ne (local.get $va) (local.get $va)) (i32.load offset=12 (local.get $na)))) (i32.const 4))))
-        ;; tree b: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $va) (f32.load offset=8 (local.get $na))) (i32.const 4))))
+        ;; tree b: next = child + (v >= t), in bytes
         (local.set $nb (i32.add (local.get $nodes) (local.get $b)))
         (local.set $vb (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $nb)))))
         (local.set $b (i32.add (i32.load (local.get $nb))
-          (i32.shl (i32.or (f32.ge (local.get $vb) (f32.load offset=8 (local.get $nb)))
-                  (i32.and (f32.ne (local.get $vb) (local.get $vb)) (i32.load offset=12 (local.get $nb)))) (i32.const 4))))
-        ;; tree c: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $vb) (f32.load offset=8 (local.get $nb))) (i32.const 4))))
+        ;; tree c: next = child + (v >= t), in bytes
         (local.set $nc (i32.add (local.get $nodes) (local.get $c)))
         (local.set $vc (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $nc)))))
         (local.set $c (i32.add (i32.load (local.get $nc))
-          (i32.shl (i32.or (f32.ge (local.get $vc) (f32.load offset=8 (local.get $nc)))
-                  (i32.and (f32.ne (local.get $vc) (local.get $vc)) (i32.load offset=12 (local.get $nc)))) (i32.const 4))))
-        ;; tree d: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $vc) (f32.load offset=8 (local.get $nc))) (i32.const 4))))
+        ;; tree d: next = child + (v >= t), in bytes
         (local.set $nd (i32.add (local.get $nodes) (local.get $d)))
         (local.set $vd (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $nd)))))
         (local.set $d (i32.add (i32.load (local.get $nd))
-          (i32.shl (i32.or (f32.ge (local.get $vd) (f32.load offset=8 (local.get $nd)))
-                  (i32.and (f32.ne (local.get $vd) (local.get $vd)) (i32.load offset=12 (local.get $nd)))) (i32.const 4))))
-        ;; tree e: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $vd) (f32.load offset=8 (local.get $nd))) (i32.const 4))))
+        ;; tree e: next = child + (v >= t), in bytes
         (local.set $ne (i32.add (local.get $nodes) (local.get $e)))
         (local.set $ve (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $ne)))))
         (local.set $e (i32.add (i32.load (local.get $ne))
-          (i32.shl (i32.or (f32.ge (local.get $ve) (f32.load offset=8 (local.get $ne)))
-                  (i32.and (f32.ne (local.get $ve) (local.get $ve)) (i32.load offset=12 (local.get $ne)))) (i32.const 4))))
-        ;; tree f: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $ve) (f32.load offset=8 (local.get $ne))) (i32.const 4))))
+        ;; tree f: next = child + (v >= t), in bytes
         (local.set $nf (i32.add (local.get $nodes) (local.get $f)))
         (local.set $vf (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $nf)))))
         (local.set $f (i32.add (i32.load (local.get $nf))
-          (i32.shl (i32.or (f32.ge (local.get $vf) (f32.load offset=8 (local.get $nf)))
-                  (i32.and (f32.ne (local.get $vf) (local.get $vf)) (i32.load offset=12 (local.get $nf)))) (i32.const 4))))
-        ;; tree g: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $vf) (f32.load offset=8 (local.get $nf))) (i32.const 4))))
+        ;; tree g: next = child + (v >= t), in bytes
         (local.set $ng (i32.add (local.get $nodes) (local.get $g)))
         (local.set $vg (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $ng)))))
         (local.set $g (i32.add (i32.load (local.get $ng))
-          (i32.shl (i32.or (f32.ge (local.get $vg) (f32.load offset=8 (local.get $ng)))
-                  (i32.and (f32.ne (local.get $vg) (local.get $vg)) (i32.load offset=12 (local.get $ng)))) (i32.const 4))))
-        ;; tree h: next = child + ((v >= t) | (v is NaN & missRight))
+          (i32.shl (f32.ge (local.get $vg) (f32.load offset=8 (local.get $ng))) (i32.const 4))))
+        ;; tree h: next = child + (v >= t), in bytes
         (local.set $nh (i32.add (local.get $nodes) (local.get $h)))
         (local.set $vh (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $nh)))))
         (local.set $h (i32.add (i32.load (local.get $nh))
-          (i32.shl (i32.or (f32.ge (local.get $vh) (f32.load offset=8 (local.get $nh)))
-                  (i32.and (f32.ne (local.get $vh) (local.get $vh)) (i32.load offset=12 (local.get $nh)))) (i32.const 4))))
+          (i32.shl (f32.ge (local.get $vh) (f32.load offset=8 (local.get $nh))) (i32.const 4))))
           (local.set $k (i32.sub (local.get $k) (i32.const 1)))
           (br $walk)))
           (local.set $acc (f32.add (local.get $acc) (f32.load (i32.add (local.get $values) (i32.shr_u (local.get $a) (i32.const 2))))))
@@ -121,12 +113,11 @@
         (local.set $k (i32.load (local.get $dp)))
         (block $w1_done (loop $w1
           (br_if $w1_done (i32.le_s (local.get $k) (i32.const 0)))
-        ;; tree a: next = child + ((v >= t) | (v is NaN & missRight))
+        ;; tree a: next = child + (v >= t), in bytes
         (local.set $na (i32.add (local.get $nodes) (local.get $a)))
         (local.set $va (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $na)))))
         (local.set $a (i32.add (i32.load (local.get $na))
-          (i32.shl (i32.or (f32.ge (local.get $va) (f32.load offset=8 (local.get $na)))
-                  (i32.and (f32.ne (local.get $va) (local.get $va)) (i32.load offset=12 (local.get $na)))) (i32.const 4))))
+          (i32.shl (f32.ge (local.get $va) (f32.load offset=8 (local.get $na))) (i32.const 4))))
           (local.set $k (i32.sub (local.get $k) (i32.const 1)))
           (br $w1)))
         (local.set $acc (f32.add (local.get $acc) (f32.load (i32.add (local.get $values) (i32.shr_u (local.get $a) (i32.const 2))))))
