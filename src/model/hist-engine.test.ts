@@ -22,7 +22,7 @@ const hess = Float64Array.from({ length: N }, () => g.next() * 0.25);
 function engineFor(nthread: number, histograms = 0) {
   const e = new HistEngine({ n: N, nFeatures: F, nthread, histograms });
   quantize(set.table, cuts, e.bins);
-  e.setGradients(grad, hess);
+  e.gh.set(interleave(grad, hess));
   return e;
 }
 const engines: HistEngine[] = [];

@@ -109,9 +109,9 @@ for (;;) {
       }
     } else {
       // partition tasks [a[4], a[5]) of the list at a[3]: (begin, end, feature, splitBin, missLeft) → mid
-      const t = new Int32Array(memory.buffer, a[3], 6 * a[5]);
+      const t = new Int32Array(memory.buffer, a[3], ${TASK_INTS} * a[5]);
       for (let i = a[4]; i < a[5]; i++) {
-        const o = 6 * i;
+        const o = ${TASK_INTS} * i;
         t[o + 5] = k.partition(a[0], a[1], a[2], a[6], t[o], t[o + 1], t[o + 2], t[o + 3], t[o + 4]);
       }
     }
@@ -211,7 +211,7 @@ export class HistEngine implements HistBuilder {
     this.label = new Uint8Array(buf, label, n);
     this.leaves = new Float64Array(buf, leaves, 3 * MAX_TASKS);
     this.scalars = new Float64Array(buf, scalars, 8);
-    this.tasks = new Int32Array(this.memory.buffer, tasks, TASK_INTS * MAX_TASKS);
+    this.tasks = new Int32Array(buf, tasks, TASK_INTS * MAX_TASKS);
     this.histSlots = { at: hists, left: nHist };
     this.ctrl = new Int32Array(buf, ctrlAt, CTRL_SLOTS);
     this.feats = new Int32Array(buf, feats, F);
@@ -255,15 +255,6 @@ export class HistEngine implements HistBuilder {
     return this.rows.subarray(0, sampled.length);
   }
 
-  /** Copies this round's gradients and hessians into the engine (interleaved, as the kernel reads them). */
-  setGradients(grad: Float64Array, hess: Float64Array): void {
-    const gh = this.gh;
-    for (let i = 0; i < this.n; i++) {
-      gh[2 * i] = grad[i];
-      gh[2 * i + 1] = hess[i];
-    }
-  }
-
   /**
    * Histogram of rows[begin..end) for the listed features into `out` (layout of histogram.ts; other features'
    * slots are left untouched).
@@ -278,24 +269,21 @@ export class HistEngine implements HistBuilder {
     const outAt = inPlace ? out.byteOffset : at.out;
     const rowsN = end - begin;
     const split = this.worker && rowsN * nf >= PARALLEL_MIN_UPDATES && nf >= 2 ? nf >> 1 : nf;
-    let seq = 0;
-    if (split < nf) {
-      const c = this.ctrl;
-      c[ARGS] = at.bins;
-      c[ARGS + 1] = this.n;
-      c[ARGS + 2] = at.gh;
-      c[ARGS + 3] = at.rows;
-      c[ARGS + 4] = begin;
-      c[ARGS + 5] = end;
-      c[ARGS + 6] = at.feats + 4 * split;
-      c[ARGS + 7] = nf - split;
-      c[ARGS + 8] = outAt;
-      c[ARGS + 9] = at.scratch[1];
-      c[KIND] = KIND_HIST;
-      seq = ++this.seq;
-      Atomics.store(c, SEQ, seq);
-      Atomics.notify(c, SEQ);
-    }
+    const seq =
+      split < nf
+        ? this.post(KIND_HIST, [
+            at.bins,
+            this.n,
+            at.gh,
+            at.rows,
+            begin,
+            end,
+            at.feats + 4 * split,
+            nf - split,
+            outAt,
+            at.scratch[1],
+          ])
+        : 0;
     this.histCols(at.bins, this.n, at.gh, at.rows, begin, end, at.feats, split, outAt, at.scratch[0]);
     if (seq) this.waitWorker(seq);
     if (inPlace) return;
@@ -328,25 +316,27 @@ export class HistEngine implements HistBuilder {
    * worker when there is one, while `meanwhile` (the caller's other work on other rows) runs here.
    */
   addLeaves(segments: readonly { begin: number; end: number; value: number }[], meanwhile: () => void): void {
+    const k = segments.length;
+    if (!this.worker || k > MAX_TASKS) {
+      // one thread, or a tree too deep for one batch of leaves (more than 10 levels): all here
+      const { margin, rows } = this;
+      for (const { begin, end, value } of segments) for (let j = begin; j < end; j++) margin[rows[j]] += value;
+      meanwhile();
+      return;
+    }
     const seg = this.leaves;
-    const k = Math.min(segments.length, MAX_TASKS);
     for (let i = 0; i < k; i++) {
       seg[3 * i] = segments[i].begin;
       seg[3 * i + 1] = segments[i].end;
       seg[3 * i + 2] = segments[i].value;
     }
     const { at } = this;
-    const seq = this.worker ? this.post(KIND_LEAVES, [at.margin, at.rows, at.leaves, 0, k, this.n]) : 0;
-    if (!seq) addSegments(this.margin, this.rows, seg, 0, k);
-    // more leaves than one batch holds (trees deeper than 10 levels): the rest here
-    for (let i = k; i < segments.length; i++) {
-      const { begin, end, value } = segments[i];
-      for (let j = begin; j < end; j++) this.margin[this.rows[j]] += value;
-    }
+    const seq = this.post(KIND_LEAVES, [at.margin, at.rows, at.leaves, 0, k, this.n]);
     meanwhile();
-    if (seq) this.waitWorker(seq);
+    this.waitWorker(seq);
   }
 
+  /** Hands the worker one task (its kind and up to 10 integer arguments); returns the sequence to wait for. */
   private post(kind: number, args: number[]): number {
     const c = this.ctrl;
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
@@ -394,21 +384,7 @@ export class HistEngine implements HistBuilder {
       if (cut === 0) cut = 1;
     }
     const { at } = this;
-    let seq = 0;
-    if (cut < k) {
-      const c = this.ctrl;
-      c[ARGS] = at.bins;
-      c[ARGS + 1] = this.n;
-      c[ARGS + 2] = at.rows;
-      c[ARGS + 3] = at.tasks;
-      c[ARGS + 4] = cut;
-      c[ARGS + 5] = k;
-      c[ARGS + 6] = at.rowScratch[1];
-      c[KIND] = KIND_PARTITION;
-      seq = ++this.seq;
-      Atomics.store(c, SEQ, seq);
-      Atomics.notify(c, SEQ);
-    }
+    const seq = cut < k ? this.post(KIND_PARTITION, [at.bins, this.n, at.rows, at.tasks, cut, k, at.rowScratch[1]]) : 0;
     for (let i = 0; i < cut; i++) {
       const o = TASK_INTS * i;
       t[o + 5] = this.partitionKernel(
@@ -469,12 +445,5 @@ function logisticGradients(
     const w = label[i] ? spw : 1;
     gh[2 * i] = (p - label[i]) * w;
     gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
-  }
-}
-
-function addSegments(margin: Float64Array, rows: Uint32Array, seg: Float64Array, from: number, to: number): void {
-  for (let s = from; s < to; s++) {
-    const v = seg[3 * s + 2];
-    for (let i = seg[3 * s], e = seg[3 * s + 1]; i < e; i++) margin[rows[i]] += v;
   }
 }
