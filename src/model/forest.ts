@@ -102,17 +102,15 @@ export class Forest {
     return this.child[n] === n;
   }
 
-  /**
-   * Margin of one row in schema order (NaN = missing). Four trees are walked side by side: their walks are
-   * independent, so the CPU overlaps the loads and branches of one with the others'. Leaves are summed in tree order.
-   */
+  /** Margin of one row in schema order (NaN = missing), by the WebAssembly walk when the forest allows it. */
   marginRow(row: ArrayLike<number>): number {
     return this.wasm?.marginRow(row) ?? this.marginAt(row, 0);
   }
 
   /**
    * Margin of the row stored at row[offset .. offset + nFeatures), in JS: the reference the WebAssembly kernel is
-   * tested against (bit-equal), and the walk its comments describe.
+   * tested against (bit-equal). Four trees are walked side by side: their walks are independent, so the CPU overlaps
+   * the loads of one with the others'. Leaves are summed in tree order.
    */
   marginAt(row: ArrayLike<number>, o: number): number {
     const child = this.child;
@@ -157,15 +155,15 @@ export class Forest {
     return acc;
   }
 
-  /**
-   * Margins of every row of a column-major table: rows are transposed in blocks to row-major (one row's features
-   * adjacent) and each is walked as in marginRow. (A level-by-level walk of the whole block measured 1.5× slower.)
-   */
+  /** Margins of every row of a column-major table (WebAssembly walk when the forest allows it). */
   marginTable(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
     return this.wasm?.marginTable(table, out) ?? this.marginTableJs(table, out);
   }
 
-  /** marginTable in JS (the reference). */
+  /**
+   * marginTable in JS (the reference): rows are transposed in blocks to row-major (one row's features adjacent) and
+   * each is walked as in marginAt. (A level-by-level walk of the whole block measured 1.5× slower.)
+   */
   marginTableJs(table: FeatureTable, out = new Float64Array(table.n)): Float64Array {
     const F = this.nFeatures;
     const n = table.n;
