@@ -24,6 +24,7 @@ import {
   pick,
 } from "../evaluation-report.js";
 import { roundHistory } from "../round-history.js";
+import { SOURCE_TAG, snapshotSource } from "../source-rule.js";
 import { cachedStep } from "../step-cache.js";
 import { type FeaturesOutput, loadServingTable, loadTrainingSet } from "./features.js";
 import type { StepResult } from "./step-result.js";
@@ -109,6 +110,9 @@ export async function trainStep(
         "rodent.code_version": ctx.code.version,
       };
       if (ctx.code.gitCommit) tags["mlflow.source.git.commit"] = ctx.code.gitCommit;
+      // Every model records the source it learned from (issue 13 §1): register refuses another source's model.
+      const source = await snapshotSource(ctx.store, features.snapshot);
+      if (source) tags[SOURCE_TAG] = source;
       const run = await ctx.tracker.createRun({ experimentId, name: `train-${features.snapshot}`, tags });
       const runId = run.runId;
       const tmp = await mkdtemp(path.join(os.tmpdir(), "rodent-train-"));
@@ -168,6 +172,7 @@ export async function trainStep(
         model.meta.reference_profile = buildReferenceProfile(refTable, model.predictProba(refTable));
         model.meta.metrics = { test: { auc: test.auc, lift_at: test.lift_at, ece: test.ece }, window: windows.test };
         model.meta.run_id = runId;
+        if (source) model.meta.source = source;
 
         const modelDir = path.join(tmp, "model");
         await writeMlflowModelDir(modelDir, toXGBoostJSON(model), model.toJSON(), {
