@@ -54,10 +54,12 @@ export function nextCategory(lastCategory: number, lastScore: number, lastClosed
  * `activeDays` (730) days old and did not close it; or it has no inspection yet but a "not yet inspected"
  * placeholder row recorded on or before asOf (a new permit awaiting its first visit).
  */
-export function buildServingSet(city: CityData | PreparedCity, asOf: string, opts: ServingSetOptions = {}): ServingSet {
-  const prepared = "restaurants" in city ? city : prepareCity(city);
-  const asOfDay = dayNumber(asOf);
-  const activeDays = opts.activeDays ?? 730;
+/** The restaurants active as of a day (rows of `prepared.restaurants`) and the category of their next inspection. */
+function activeAsOf(
+  prepared: PreparedCity,
+  asOfDay: number,
+  activeDays: number,
+): { rest: number[]; category: number[] } {
   const rs = prepared.restaurants;
   const ins = prepared.inspections;
   const rest: number[] = [];
@@ -94,6 +96,54 @@ export function buildServingSet(city: CityData | PreparedCity, asOf: string, opt
         : nextCategory(ins.category[lastCounted], ins.score[lastCounted], ins.closed[lastCounted] === 1),
     );
   }
+  return { rest, category };
+}
+
+/**
+ * The active population's feature tables as of several days at once (the monitor compares the population of a day
+ * with the one 52 weeks before; the replay does so every week). One featureTable call for all days: a restaurant's
+ * sightings are walked once for all its rows instead of once per day, several times faster than one call per day.
+ * Each table's columns are views into shared arrays; the restaurant rows are returned too.
+ */
+export function buildServingTables(
+  city: CityData | PreparedCity,
+  asOfs: string[],
+  opts: ServingSetOptions = {},
+): { asOf: string; table: FeatureTable; rest: Int32Array }[] {
+  const prepared = "restaurants" in city ? city : prepareCity(city);
+  const parts = asOfs.map((a) => ({
+    asOf: a,
+    day: dayNumber(a),
+    ...activeAsOf(prepared, dayNumber(a), opts.activeDays ?? 730),
+  }));
+  const n = parts.reduce((s, p) => s + p.rest.length, 0);
+  const q = { rest: new Int32Array(n), day: new Int32Array(n), category: new Uint8Array(n) };
+  let o = 0;
+  for (const p of parts) {
+    q.rest.set(p.rest, o);
+    q.day.fill(p.day, o, o + p.rest.length);
+    q.category.set(p.category, o);
+    o += p.rest.length;
+  }
+  const all = featureTable(prepared, q);
+  o = 0;
+  return parts.map((p) => {
+    const m = p.rest.length;
+    const out = {
+      asOf: p.asOf,
+      table: { schema: all.schema, n: m, columns: all.columns.map((c) => c.subarray(o, o + m)) },
+      rest: q.rest.subarray(o, o + m),
+    };
+    o += m;
+    return out;
+  });
+}
+
+export function buildServingSet(city: CityData | PreparedCity, asOf: string, opts: ServingSetOptions = {}): ServingSet {
+  const prepared = "restaurants" in city ? city : prepareCity(city);
+  const asOfDay = dayNumber(asOf);
+  const rs = prepared.restaurants;
+  const { rest, category } = activeAsOf(prepared, asOfDay, opts.activeDays ?? 730);
   const n = rest.length;
   const q = {
     rest: Int32Array.from(rest),
