@@ -4,8 +4,10 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
 import { isRodentError } from "../errors.js";
+import { readProfile } from "../features/profile.js";
 import { silentLogger } from "../util/log.js";
 import { openPipelineContext } from "./context.js";
+import { loadRunModel } from "./model-loader.js";
 import { MODEL_NAME } from "./promotion.js";
 import { PipelineFailure, runPipeline, runPipelineDetailed } from "./run.js";
 import { featuresStep } from "./steps/features.js";
@@ -70,6 +72,15 @@ describe("runPipeline (embedded)", () => {
       // every model records its source: on the run, the version and inside the artifact
       expect(run.tags["rodent.source"]).toBe("synth:1");
       expect(v1.tags["rodent.source"]).toBe("synth:1");
+      // The reference profile describes the population where the fitted data ends, never the table it is later
+      // compared with, and says so (issue 13 §3).
+      const model = await loadRunModel(ctx.tracker, run.info.runId);
+      const profile = readProfile(model.meta)!;
+      expect(profile.asOf).toBe(run.params.test_from);
+      expect(profile.basis).toMatch(
+        /every active restaurant as of \d{4}-\d{2}-\d{2}, the day the data the model was fitted on ends/,
+      );
+      expect(model.meta.source).toBe("synth:1");
     } finally {
       await ctx.close();
     }
