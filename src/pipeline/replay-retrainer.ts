@@ -1,7 +1,15 @@
 import { loadRecords } from "../data/index.js";
 import { BOROUGHS } from "../data/records.js";
 import type { SynthOptions } from "../data/synth/index.js";
-import { dayNumber, isoOfDay, type TrainingSet } from "../features/index.js";
+import {
+  buildServingTables,
+  dayNumber,
+  type FeatureTable,
+  isoOfDay,
+  loadCity,
+  prepareCity,
+  type TrainingSet,
+} from "../features/index.js";
 import { buildReferenceProfile } from "../features/profile.js";
 import {
   type EvalMetrics,
@@ -24,12 +32,14 @@ import { registerStep } from "./steps/register.js";
 import { EXPERIMENT_NAME } from "./steps/train.js";
 
 /**
- * The CT loop as the replay runs it (issue 7 §5): the real ingest and feature steps once for the whole history
- * (point-in-time features make a row identical whether built then or now, as long as records are not edited
- * afterwards, which holds for the synthetic city), then, at each retrain, the real learner on every inspection
- * before the cut-off, the real gate against the champion on the same recent holdout, a tracker run, registration
- * and promotion in the (embedded) registry. Model files are not stored for replay runs: hundreds of retrains
- * would fill the disk with models nobody serves.
+ * The CT loop as the replay runs it (issue 7 §5, issue 13 §6): the real ingest and feature steps once for the
+ * whole history (point-in-time features make a row identical whether built then or now, as long as records are
+ * not edited afterwards, which holds for exported files and the synthetic city), then, at each retrain, the real
+ * learner on every inspection before the cut-off, the real gate against the champion on the same recent holdout,
+ * a tracker run, registration and promotion in the replay's own registry. The context it gets must be the
+ * replay's own namespace (its own store and registry, see `rodent replay`): nothing here is visible to the
+ * service of the main RODENT_HOME. Model files are not stored for replay runs: hundreds of retrains would fill
+ * the disk with models nobody serves.
  */
 export interface ReplayRetrainerOptions {
   source: string;
@@ -75,6 +85,7 @@ export async function prepareReplay(
   const snapshot = ingest.output.snapshot;
   const features = await featuresStep(ctx, { snapshot });
   const ts = await loadTrainingSet(ctx, features.output);
+  const city = prepareCity(await loadCity(ctx.store, snapshot));
   const sightings = await loadRecords(ctx.store, snapshot, "rat_sightings");
   const sDays: number[] = [];
   const sBoro: number[] = [];
@@ -95,6 +106,7 @@ export async function prepareReplay(
     borough: ts.borough,
     oracle: oracleOf(ts, await loadRecords(ctx.store, snapshot, "truth")),
     sightings: { day: Int32Array.from(sDays), borough: Uint8Array.from(sBoro) },
+    population: populationProvider(city, ts.day),
   };
 
   const experimentId = await ctx.tracker.getOrCreateExperiment(`${EXPERIMENT_NAME}-replay`);
@@ -127,10 +139,14 @@ export async function prepareReplay(
     // The reference profile: the most recent weeks the pipeline could see (the gate holdout's end).
     const recent = rowsBetween(ts.day, cutoff - opts.profileWeeks * 7, cutoff);
     const recentTable = subsetTable(ts.table, recent.length ? recent : train);
+    // Only the fallback reference (the monitor compares populations 52 weeks apart whenever the data allows).
+    const profile = buildReferenceProfile(recentTable, model.predictProba(recentTable), {
+      basis: `the inspections of the ${opts.profileWeeks} weeks before ${isoOfDay(cutoff)}`,
+    });
     const replayModel = (version: string): ReplayModel => ({
       version,
       predict: (t) => model.predictProba(t),
-      profile: buildReferenceProfile(recentTable, model.predictProba(recentTable)),
+      profile,
       offline: { auc: metrics.auc, lift10: metrics.lift_at["10"] },
     });
     return {
@@ -201,4 +217,30 @@ export async function prepareReplay(
     },
   };
   return { snapshot, data, retrainer };
+}
+
+/**
+ * Every active restaurant's features as of a day, for the replay's population drift. Tables are built 13 weeks at a
+ * time (one featureTable call, buildServingTables) and kept while the clock may still ask for them: the replay
+ * asks each Monday for that day and for the day 52 weeks before. Days before the data reaches a year of history
+ * give null (no reference then: the monitor falls back to the model's profile).
+ */
+function populationProvider(
+  city: ReturnType<typeof prepareCity>,
+  inspectionDays: Int32Array,
+): (asOfDay: number) => FeatureTable | null {
+  let first = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < inspectionDays.length; i++) if (inspectionDays[i] < first) first = inspectionDays[i];
+  const cache = new Map<number, FeatureTable>();
+  return (day) => {
+    if (day - first < 365) return null;
+    let t = cache.get(day);
+    if (t) return t;
+    const days = Array.from({ length: 13 }, (_, k) => day + 7 * k);
+    for (const [k, b] of buildServingTables(city, days.map(isoOfDay)).entries()) cache.set(days[k], b.table);
+    // Forget what the clock has passed: the Monday asked for, and the one 52 weeks before it, only move forward.
+    for (const d of cache.keys()) if (d < day - 7 && d < day - 371) cache.delete(d);
+    t = cache.get(day);
+    return t ?? null;
+  };
 }

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.js";
 import { createObjectStore } from "../../data/index.js";
 import { buildReferenceProfile } from "../../features/profile.js";
-import { OUTCOMES_KEY } from "../../monitor/index.js";
 import { buildApp } from "../app.js";
 import webStatic from "../plugins/web-static.js";
 import { type TestService, testService } from "../test-helper.js";
@@ -117,35 +116,43 @@ describe("web-static", () => {
 });
 
 describe("GET /v1/monitoring (ui-monitoring)", () => {
-  it("reports drift of the live window and of the serving table against the training profile, and the outcomes", async () => {
+  it("reports the population window with one verdict, the request sample (never judged) and the outcomes", async () => {
     const champion = svc.host.state.champion!;
-    champion.model.meta.reference_profile = buildReferenceProfile(svc.city.table, champion.scores);
+    champion.model.meta.reference_profile = buildReferenceProfile(svc.city.table, champion.scores, {
+      basis: "every active restaurant at load (test)",
+      asOf: svc.city.asOf,
+    });
     const store = createObjectStore(loadConfig({ RODENT_HOME: svc.home }));
     const mon = Fastify();
     mon.decorate("modelHost", svc.host);
-    // The monitoring plugin's live window, as the service's own app has it.
+    // The monitoring plugin's decorators, as the service's own app has them.
     mon.decorate("liveWindow", svc.app.liveWindow);
+    mon.decorate("population", svc.app.population);
+    mon.decorate("outcomes", svc.app.outcomes);
     await mon.register(uiMonitoring, { prefix: "/v1", store });
     try {
       const before = (await mon.inject("/v1/monitoring")).json();
-      expect(before.model).toEqual({ version: champion.ref.version, has_reference_profile: true });
-      expect(before.outcomes).toBeNull();
-      // The serving table is the profile's own data here: nothing may drift.
-      expect(before.serving_drift.n).toBe(svc.city.camis.length);
-      expect(before.serving_drift.drifted).toEqual([]);
-      const scored = before.window.scored;
-      // Risk lookups answered by the champion join the live window (rankings do not: same table re-read).
+      expect(before.model).toMatchObject({ version: champion.ref.version, has_reference_profile: true });
+      expect(before.data_date).toBe(svc.city.asOf);
+      // No records behind this fixed table: the population is compared with the model's profile (the same rows
+      // here: nothing may drift, and identical data gives p = 1).
+      expect(before.population.n).toBe(svc.city.camis.length);
+      expect(before.population.drifted).toEqual([]);
+      expect(before.population.score.pValue).toBe(1);
+      expect(before.serving_drift).toEqual(before.population);
+      expect(["ok", "watch"]).toContain(before.verdict.level);
+      expect(before.stream).toBeNull();
+      const scored = before.requests.scored;
+      // Risk lookups answered by the champion join the request sample (rankings do not: same table re-read).
       let champ = 0;
       for (const camis of svc.city.camis.slice(0, 40)) {
         const r = await svc.app.inject(`/v1/restaurants/${camis}/risk`);
         if (r.json().model.role === "champion") champ++;
       }
-      await store.put(OUTCOMES_KEY, JSON.stringify({ model: champion.ref.version, weeks: [], overall: {} }));
       const after = (await mon.inject("/v1/monitoring")).json();
-      expect(after.window.scored).toBe(scored + champ);
-      expect(after.drift.n).toBe(after.window.sampled);
-      expect(after.drift.columns.length).toBeGreaterThan(0);
-      expect(after.outcomes).toMatchObject({ model: champion.ref.version, weeks: [] });
+      expect(after.requests.scored).toBe(scored + champ);
+      expect(after.drift.n).toBe(after.requests.sampled);
+      expect(after.drift.columns.every((c: { judged: boolean }) => !c.judged)).toBe(true);
     } finally {
       await mon.close();
       delete champion.model.meta.reference_profile;
