@@ -1,4 +1,4 @@
-import { loadRecords } from "../data/index.js";
+import { canonicalSource, loadRecords } from "../data/index.js";
 import { BOROUGHS } from "../data/records.js";
 import type { SynthOptions } from "../data/synth/index.js";
 import {
@@ -27,6 +27,7 @@ import type { GatePolicy } from "./gate-policy.js";
 import { MODEL_NAME } from "./promotion.js";
 import { featuresStep, loadTrainingSet } from "./steps/features.js";
 import { ingestStep } from "./steps/ingest.js";
+import { SOURCE_TAG } from "./source-rule.js";
 import { promoteStep } from "./steps/promote.js";
 import { registerStep } from "./steps/register.js";
 import { EXPERIMENT_NAME } from "./steps/train.js";
@@ -81,7 +82,8 @@ export async function prepareReplay(
   ctx: PipelineContext,
   opts: ReplayRetrainerOptions,
 ): Promise<{ snapshot: string; data: ReplayData; retrainer: Retrainer }> {
-  const ingest = await ingestStep(ctx, { source: opts.source, synth: opts.synth });
+  const source = canonicalSource(opts.source, { synthSeed: opts.synth?.seed });
+  const ingest = await ingestStep(ctx, { source, synth: opts.synth });
   const snapshot = ingest.output.snapshot;
   const features = await featuresStep(ctx, { snapshot });
   const ts = await loadTrainingSet(ctx, features.output);
@@ -175,6 +177,7 @@ export async function prepareReplay(
         "rodent.feature_schema_version": ts.table.schema.version,
         "rodent.replay_cutoff": isoOfDay(cutoff),
         "rodent.replay_reason": reason.slice(0, 250),
+        [SOURCE_TAG]: source,
       },
     });
     await ctx.tracker.logBatch(run.runId, {
