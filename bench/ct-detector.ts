@@ -66,10 +66,15 @@ for (const g of generators) {
     for (const [ri, rule] of rules.entries()) {
       let falseWeeks = 0;
       let nullWeeks = 0;
+      let episodes = 0;
+      let run = 0;
       for (let d = NULL_FROM; d <= NULL_TO; d += 7) {
         const r = sourceDrift(none.day, none.borough, BOROUGHS.length, d, rule);
         nullWeeks++;
-        if (r.boroughs.some((b) => b.signal) || r.volume.signal) falseWeeks++;
+        const alarm = r.boroughs.some((b) => b.signal) || r.volume.signal !== null;
+        if (alarm) falseWeeks++;
+        run = alarm ? run + 1 : 0;
+        if (run === 2) episodes++;
       }
       rows.push({
         rule: ri,
@@ -80,6 +85,7 @@ for (const g of generators) {
         wrongNamed: 0,
         falseWeeks,
         nullWeeks,
+        episodes,
       });
     }
     for (let b = 0; b < BOROUGHS.length; b++) {
@@ -126,8 +132,9 @@ for (const [ri, rule] of rules.entries())
     const fw = nulls.reduce((s, r) => s + r.falseWeeks, 0);
     const nw = nulls.reduce((s, r) => s + r.nullWeeks, 0);
     console.log(`\nrule ${JSON.stringify(rule)}`);
+    const ep = nulls.reduce((s, r) => s + r.episodes, 0);
     console.log(
-      `${g}: no change: ${fw} false drift weeks in ${nw} weeks = ${((52 * fw) / Math.max(1, nw)).toFixed(2)} per year`,
+      `${g}: no change: ${fw} false drift weeks in ${nw} weeks = ${((52 * fw) / Math.max(1, nw)).toFixed(2)} per year; ${ep} lasting ≥ 2 weeks (would start a retrain) = ${((52 * ep) / Math.max(1, nw)).toFixed(2)} per year`,
     );
     console.log("borough          change  runs  named ≤2w  ≤4w   ≤8w   median weeks  weeks naming another borough");
     for (let b = 0; b < BOROUGHS.length; b++) {
