@@ -21,7 +21,7 @@ export {
   type OutcomeReport,
   type OutcomeWeek,
 } from "./outcomes.js";
-export { CALENDAR_FEATURES, type PopulationInput, populationDrift } from "./population.js";
+export { CALENDAR_FEATURES, HISTORY_LENGTH_FEATURES, type PopulationInput, populationDrift } from "./population.js";
 export {
   type LoggedPrediction,
   PREDICTIONS_PREFIX,
@@ -48,6 +48,7 @@ export { dataDateOf, type MonitoredModel, sightingStream, snapshotWindow } from 
 export { DEFAULT_SOURCE_RULE, type SourceDrift, type SourceDriftRule, sourceDrift } from "./source-drift.js";
 export {
   DEFAULT_TRIGGER_POLICY,
+  DEFAULT_TRIGGER_SIGNALS,
   decideTrigger,
   INITIAL_TRIGGER_STATE,
   type Launcher,

@@ -14,6 +14,13 @@ import { computeDrift, DEFAULT_DRIFT_RULE, type DriftReport, type DriftRule, win
  * profile (the population at the end of its training) is the reference, and the calendar-bound columns are then
  * reported but not judged, since the seasons differ.
  */
+/**
+ * Columns that grow with the length of the recorded history, for every restaurant alike (an export that starts on
+ * a fixed day): time passing, not the city changing. Reported, never judged.
+ */
+export const HISTORY_LENGTH_FEATURES: readonly string[] = ["n_prev_inspections"];
+const HISTORY_WHY = "grows with the length of the recorded history for every restaurant alike: time passing, not drift";
+
 export const CALENDAR_FEATURES: readonly string[] = [
   ...WEATHER_FEATURES.map((f) => f.name),
   ...SPATIAL_FEATURES.map((f) => f.name).filter((n) => /^rats_.*_(30|90)d$/.test(n)),

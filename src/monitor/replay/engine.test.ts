@@ -119,7 +119,13 @@ describe("replay engine", () => {
     const res = await runReplay(data, retrainerFor(data), {
       ...opts,
       policy: "drift",
-      trigger: { ...DEFAULT_TRIGGER_POLICY, consecutive: 1, cooldownDays: 21 },
+      // The toy's change is in a feature the model reads: a policy that counts feature drift.
+      trigger: {
+        ...DEFAULT_TRIGGER_POLICY,
+        signals: ["feature_drift", "score_drift", "performance"],
+        consecutive: 1,
+        cooldownDays: 21,
+      },
     });
     const before = res.weeks.filter((w) => Date.parse(w.week) / 86_400_000 < CHANGE - 7);
     expect(before.some((w) => w.retrain)).toBe(false);

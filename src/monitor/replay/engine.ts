@@ -225,7 +225,18 @@ function summarize(
   const change = opts.changeDay ?? null;
   // Weeks whose data date is after the change: the first one holds up to 7 days of changed data.
   const after = change === null ? [] : weeks.filter((w) => Date.parse(w.week) / 86_400_000 > change);
-  const firstDrift = after.findIndex((w) => w.counted.length > 0 || (opts.policy !== "drift" && w.signals.length > 0));
+  // A drift week: a signal of a kind the policy counts (acknowledged ones included); feature drift apart.
+  const kinds = (opts.trigger ?? DEFAULT_TRIGGER_POLICY).signals;
+  const kindOf = (k: string) =>
+    k.startsWith("feature:")
+      ? "feature_drift"
+      : k === "score"
+        ? "score_drift"
+        : k === "performance"
+          ? "performance"
+          : "source_drift";
+  const counts = (k: string) => (kinds as readonly string[]).includes(kindOf(k));
+  const firstDrift = after.findIndex((w) => w.signals.some(counts));
   const ratio = (ws: WeekRecord[]) => {
     const r = ws
       .filter((w) => w.lift_at_10_4w !== null && w.oracle_lift_at_10_4w)
@@ -242,7 +253,8 @@ function summarize(
       retrains: weeks.filter((w) => w.retrain).length,
       promotions: weeks.filter((w) => w.promoted).length,
       refused: weeks.filter((w) => w.refused).length,
-      drift_weeks: weeks.filter((w) => w.signals.length > 0).length,
+      drift_weeks: weeks.filter((w) => w.signals.some((k) => counts(k))).length,
+      feature_drift_weeks: weeks.filter((w) => w.signals.some((k) => k.startsWith("feature:"))).length,
       mean_lift_at_10: mean(weeks.map((w) => w.lift_at_10)),
       mean_oracle_lift_at_10: mean(weeks.map((w) => w.oracle_lift_at_10)),
       found_top_k: weeks.reduce((s, w) => s + w.found_top_k, 0),

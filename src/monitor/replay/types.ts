@@ -105,14 +105,16 @@ export interface ReplayResult {
     retrains: number;
     promotions: number;
     refused: number;
-    /** weeks with any signal (acknowledged ones included) */
+    /** weeks with a signal of a kind the trigger policy counts (acknowledged ones included) */
     drift_weeks: number;
+    /** weeks with population feature drift (shown; counted only when the policy asks for it) */
+    feature_drift_weeks: number;
     mean_lift_at_10: number | null;
     mean_oracle_lift_at_10: number | null;
     found_top_k: number;
     status_quo_found: number;
     days_earlier: DaysEarlier;
-    /** Weeks from the change to the first counted signal (null: none, or no change). */
+    /** Weeks from the change to the first signal of a kind the policy counts (null: none, or no change). */
     weeks_to_first_drift: number | null;
     /** Retrains started in the 8 weeks after the change. */
     retrains_after_change: number;

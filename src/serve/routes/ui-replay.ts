@@ -26,6 +26,14 @@ const ReplayResponse = Type.Object({
   available: Type.Boolean(),
   results: Type.Union([Type.Array(Type.Unknown(), { description: "one ReplayResult per policy" }), Type.Null()]),
   chart: Type.Union([Type.String({ description: "URL of the SVG chart" }), Type.Null()]),
+  recommendation: Type.Union([
+    Type.Object(
+      { policy: Type.String(), reason: Type.String() },
+      { description: "the policy the replay recommends, and why" },
+    ),
+    Type.Null(),
+  ]),
+  meta: Type.Union([Type.Unknown({ description: "source, namespace, range, scenario of the replay" }), Type.Null()]),
 });
 
 const uiReplay: FastifyPluginAsyncTypebox<{ home?: string }> = async (app, opts) => {
@@ -44,14 +52,26 @@ const uiReplay: FastifyPluginAsyncTypebox<{ home?: string }> = async (app, opts)
       try {
         text = await readLatest(opts.home, "replay.json");
       } catch (e) {
-        if ((e as RodentError).code === "RODENT_ERR_NOT_FOUND") return { available: false, results: null, chart: null };
+        if ((e as RodentError).code === "RODENT_ERR_NOT_FOUND")
+          return { available: false, results: null, chart: null, recommendation: null, meta: null };
         throw e;
       }
       const doc: unknown = JSON.parse(text);
       // One result per policy: an array, an object holding `results`, or a single result.
-      const inner = (doc as { results?: unknown } | null)?.results;
+      const obj = doc as {
+        results?: unknown;
+        recommendation?: { policy: string; reason: string };
+        meta?: unknown;
+      } | null;
+      const inner = obj?.results;
       const results = Array.isArray(doc) ? doc : Array.isArray(inner) ? inner : [doc];
-      return { available: true, results, chart: "/v1/replay/chart.svg" };
+      return {
+        available: true,
+        results,
+        chart: "/v1/replay/chart.svg",
+        recommendation: Array.isArray(doc) ? null : (obj?.recommendation ?? null),
+        meta: Array.isArray(doc) ? null : (obj?.meta ?? null),
+      };
     },
   );
   app.get(
