@@ -43,8 +43,9 @@ const dataDir = path.resolve(arg("data", process.env.RODENT_DATA_DIR ?? "../shar
 const log = createLogger("warn");
 
 // Four years of city: two years for the first champion to learn from (and the monitor's year-earlier reference
-// and dispersion windows), then one replayed year, 2022, with the change in it.
-const FROM = "2018-01-01";
+// and dispersion windows), then 2022 replayed: the whole year with no change (for false alarms), from 8 weeks
+// before to 13 weeks after the change otherwise.
+const FROM = "2019-01-01";
 const TO = "2022-12-31";
 const REPLAY_FROM = "2022-01-01";
 const STARTS = ["2022-03-07", "2022-05-02", "2022-07-04", "2022-09-05", "2022-04-04"];
@@ -129,8 +130,8 @@ for (const g of generators) {
         const change = sc.name === "none" ? null : dayNumber(sc.start);
         const r = await runReplay(data, retrainer, {
           policy: "drift",
-          fromDay: isoToDay(REPLAY_FROM),
-          toDay: isoToDay(TO) + 1,
+          fromDay: change === null ? isoToDay(REPLAY_FROM) : change - 8 * 7,
+          toDay: change === null ? isoToDay(TO) + 1 : change + 13 * 7,
           scenario: sc.name,
           changeDay: change,
           log,
@@ -190,7 +191,9 @@ const med = (xs: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)] : null;
 };
 const f2 = (v: number | null) => (v === null ? "-" : v.toFixed(2));
-const lines: string[] = [`scale ${scale}; seeds ${seeds.join(",")}; replay ${REPLAY_FROM}..${TO}, drift policy`];
+const lines: string[] = [
+  `scale ${scale}; seeds ${seeds.join(",")}; drift policy; no change: ${REPLAY_FROM}..${TO} replayed; changes: 8 weeks before to 13 after`,
+];
 for (const g of generators) {
   const rs = all.filter((r) => r.generator === g);
   lines.push(

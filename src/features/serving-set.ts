@@ -28,6 +28,8 @@ export interface ServingSetOptions {
   log?: Logger;
   /** a restaurant whose last inspection is older than this is treated as gone (default 730) */
   activeDays?: number;
+  /** buildServingTables only: history features read no inspection before this day (a day number) */
+  historyFrom?: number;
 }
 
 /** Scores 14 and above are not an A: DOHMH then schedules a re-inspection of the same programme. */
@@ -117,7 +119,12 @@ export function buildServingTables(
     ...activeAsOf(prepared, dayNumber(a), opts.activeDays ?? 730),
   }));
   const n = parts.reduce((s, p) => s + p.rest.length, 0);
-  const q = { rest: new Int32Array(n), day: new Int32Array(n), category: new Uint8Array(n) };
+  const q = {
+    rest: new Int32Array(n),
+    day: new Int32Array(n),
+    category: new Uint8Array(n),
+    historyFrom: opts.historyFrom === undefined ? undefined : new Int32Array(n).fill(opts.historyFrom),
+  };
   let o = 0;
   for (const p of parts) {
     q.rest.set(p.rest, o);
@@ -174,4 +181,26 @@ export function buildServingSet(city: CityData | PreparedCity, asOf: string, opt
   }
   opts.log?.info({ asOf, restaurants: n, schema: table.schema.version }, "serving set built");
   return out;
+}
+
+/**
+ * The two populations built from the SAME span of history (equal lookback): the one 52 weeks earlier reads every
+ * record before it (L days, from the first record), the current one reads only the last L days too. Otherwise a
+ * snapshot that starts on a fixed day — an export keeps about three years — gives the earlier population shorter
+ * histories (fewer earlier inspections, more missing prev2/prev3 columns) and everything history-based seems to
+ * drift. Needs L ≥ 365 (a full year of sightings and findings behind both); restaurants count as active from the
+ * last min(730, L) days for both. Give the options to buildServingTables.
+ */
+export function equalLookback(
+  day: number,
+  firstDay: number,
+): {
+  lookbackDays: number;
+  current: { historyFrom: number; activeDays: number };
+  yearBefore: { activeDays: number };
+} | null {
+  const lookbackDays = day - 364 - firstDay;
+  if (lookbackDays < 365) return null;
+  const activeDays = Math.min(730, lookbackDays);
+  return { lookbackDays, current: { historyFrom: firstDay + 364, activeDays }, yearBefore: { activeDays } };
 }

@@ -1,3 +1,4 @@
+import { HISTORY_FEATURES } from "../features/inspection-history.js";
 import { buildReferenceProfile, type ReferenceProfile } from "../features/profile.js";
 import type { FeatureTable } from "../features/schema.js";
 import { SPATIAL_FEATURES } from "../features/spatial-counts.js";
@@ -19,6 +20,8 @@ import { computeDrift, DEFAULT_DRIFT_RULE, type DriftReport, type DriftRule, win
  * a fixed day): time passing, not the city changing. Reported, never judged.
  */
 export const HISTORY_LENGTH_FEATURES: readonly string[] = ["n_prev_inspections"];
+const HISTORY_SPAN_WHY =
+  "depends on how much history the records hold: judged only against a population built from the same span of history";
 const HISTORY_WHY = "grows with the length of the recorded history for every restaurant alike: time passing, not drift";
 
 export const CALENDAR_FEATURES: readonly string[] = [
@@ -41,26 +44,46 @@ export interface PopulationInput {
 export function populationDrift(input: PopulationInput): DriftReport | null {
   const rule = input.rule ?? DEFAULT_DRIFT_RULE;
   const t = input.current;
+  const history = Object.fromEntries(HISTORY_LENGTH_FEATURES.map((c) => [c, HISTORY_WHY]));
+  let report: DriftReport;
   if (input.yearBefore) {
     const ref = buildReferenceProfile(input.yearBefore.table, input.yearBefore.scores, {
       basis: `every active restaurant 52 weeks earlier (as of ${input.yearBefore.asOf}), scored by the same model`,
       asOf: input.yearBefore.asOf,
     });
-    return computeDrift(
+    report = computeDrift(
       ref,
       windowFromColumns(t.schema, ref, (j) => t.columns[j], t.n, input.currentScores),
       rule,
+      history,
+    );
+  } else {
+    const p = input.profile;
+    if (!p || p.schemaVersion !== t.schema.version) return null;
+    const why =
+      "moves with the calendar: judged only against the same weeks a year earlier, which the data does not reach";
+    report = computeDrift(
+      p,
+      windowFromColumns(t.schema, p, (j) => t.columns[j], t.n, input.currentScores),
+      rule,
+      // The score reads the season too (the model knows the time of year): the same rule applies to it. History
+      // columns depend on how much history the records hold, which differs between the profile and now.
+      {
+        ...Object.fromEntries(HISTORY_FEATURES.map((f) => [f.name, HISTORY_SPAN_WHY])),
+        ...history,
+        ...Object.fromEntries([...CALENDAR_FEATURES, "score"].map((c) => [c, why])),
+      },
     );
   }
-  const p = input.profile;
-  if (!p || p.schemaVersion !== t.schema.version) return null;
-  const why =
-    "moves with the calendar: judged only against the same weeks a year earlier, which the data does not reach";
-  return computeDrift(
-    p,
-    windowFromColumns(t.schema, p, (j) => t.columns[j], t.n, input.currentScores),
-    rule,
-    // The score reads the season too (the model knows the time of year): the same rule applies to it.
-    Object.fromEntries([...CALENDAR_FEATURES, "score"].map((c) => [c, why])),
-  );
+  // Act only when the model's own output moved: features that drift while the scores do not are covariate shift
+  // the model reads (a warm year, a waxing hot spot), worth watching, not a reason to retrain (docs/monitoring.md).
+  if (report.verdict.level === "act" && !report.drifted.includes("score"))
+    report.verdict = {
+      level: "watch",
+      reasons: [
+        ...report.verdict.reasons,
+        "the model's scores did not move beyond the rule: the model reads these columns, so this is watched, not acted on",
+      ],
+    };
+  return report;
 }

@@ -1,5 +1,12 @@
 import { BOROUGHS } from "../data/records.js";
-import { buildServingTables, type CityData, dayNumber, isoOfDay, prepareCity } from "../features/index.js";
+import {
+  buildServingTables,
+  type CityData,
+  dayNumber,
+  equalLookback,
+  isoOfDay,
+  prepareCity,
+} from "../features/index.js";
 import { readProfile } from "../features/profile.js";
 import type { FeatureTable } from "../features/schema.js";
 import { DEFAULT_DRIFT_RULE, type DriftRule } from "./drift.js";
@@ -57,17 +64,15 @@ export function snapshotWindow(opts: {
   let first = Number.POSITIVE_INFINITY;
   for (let i = 0; i < prepared.inspections.day.length; i++)
     if (prepared.inspections.day[i] < first) first = prepared.inspections.day[i];
-  // The population 52 weeks earlier is complete only when the records reach a year further back (restaurants
-  // count as active from their inspections of the past two years; one year of them is the least we accept).
-  const withYear = day - 364 - 365 >= first;
-  const tables = buildServingTables(prepared, withYear ? [dataDate, isoOfDay(day - 364)] : [dataDate]);
-  const current = tables[0].table;
+  const pair = equalLookback(day, first);
+  const current = buildServingTables(prepared, [dataDate], pair ? pair.current : {})[0].table;
+  const before = pair ? buildServingTables(prepared, [isoOfDay(day - 364)], pair.yearBefore)[0] : null;
   const population = populationDrift({
     asOf: dataDate,
     current,
     currentScores: opts.model.predictProba(current),
-    yearBefore: withYear
-      ? { table: tables[1].table, scores: opts.model.predictProba(tables[1].table), asOf: tables[1].asOf }
+    yearBefore: before
+      ? { table: before.table, scores: opts.model.predictProba(before.table), asOf: before.asOf }
       : null,
     profile: readProfile(opts.model.meta),
     rule: opts.driftRule ?? DEFAULT_DRIFT_RULE,

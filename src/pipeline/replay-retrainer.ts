@@ -4,6 +4,7 @@ import type { SynthOptions } from "../data/synth/index.js";
 import {
   buildServingTables,
   dayNumber,
+  equalLookback,
   type FeatureTable,
   isoOfDay,
   loadCity,
@@ -108,7 +109,7 @@ export async function prepareReplay(
     borough: ts.borough,
     oracle: oracleOf(ts, await loadRecords(ctx.store, snapshot, "truth")),
     sightings: { day: Int32Array.from(sDays), borough: Uint8Array.from(sBoro) },
-    population: populationProvider(city, ts.day),
+    populations: populationProvider(city, ts.day),
   };
 
   const experimentId = await ctx.tracker.getOrCreateExperiment(`${EXPERIMENT_NAME}-replay`);
@@ -223,27 +224,34 @@ export async function prepareReplay(
 }
 
 /**
- * Every active restaurant's features as of a day, for the replay's population drift. Tables are built 13 weeks at a
- * time (one featureTable call, buildServingTables) and kept while the clock may still ask for them: the replay
- * asks each Monday for that day and for the day 52 weeks before. Days before the data reaches a year of history
- * give null (no reference then: the monitor falls back to the model's profile).
+ * The populations the replay's monitor compares each Monday: every active restaurant then, and 52 weeks earlier,
+ * from the same span of history (equalLookback, as `rodent monitor check` builds them). Tables are built 13 weeks at
+ * a time (one featureTable call per kind, buildServingTables) and forgotten once the clock has passed them.
  */
 function populationProvider(
   city: ReturnType<typeof prepareCity>,
   inspectionDays: Int32Array,
-): (asOfDay: number) => FeatureTable | null {
+): (asOfDay: number) => { current: FeatureTable; yearBefore: FeatureTable | null } | null {
   let first = Number.POSITIVE_INFINITY;
   for (let i = 0; i < inspectionDays.length; i++) if (inspectionDays[i] < first) first = inspectionDays[i];
-  const cache = new Map<number, FeatureTable>();
-  return (day) => {
-    if (day - first < 365) return null;
-    let t = cache.get(day);
+  const cache = new Map<string, FeatureTable>();
+  const get = (kind: "current" | "before", day: number, opts: { historyFrom?: number; activeDays?: number }) => {
+    const key = (d: number) => `${kind}|${d}|${opts.activeDays ?? "-"}`;
+    let t = cache.get(key(day));
     if (t) return t;
     const days = Array.from({ length: 13 }, (_, k) => day + 7 * k);
-    for (const [k, b] of buildServingTables(city, days.map(isoOfDay)).entries()) cache.set(days[k], b.table);
-    // Forget what the clock has passed: the Monday asked for, and the one 52 weeks before it, only move forward.
-    for (const d of cache.keys()) if (d < day - 7 && d < day - 371) cache.delete(d);
-    t = cache.get(day);
-    return t ?? null;
+    for (const [k, b] of buildServingTables(city, days.map(isoOfDay), opts).entries()) cache.set(key(days[k]), b.table);
+    t = cache.get(key(day))!;
+    return t;
+  };
+  return (day) => {
+    // Forget what the clock has passed: it only moves forward.
+    for (const k of cache.keys()) {
+      const [kind, d] = k.split("|");
+      if (Number(d) < (kind === "current" ? day : day - 364)) cache.delete(k);
+    }
+    const pair = equalLookback(day, first);
+    if (!pair) return { current: get("current", day, {}), yearBefore: null };
+    return { current: get("current", day, pair.current), yearBefore: get("before", day - 364, pair.yearBefore) };
   };
 }

@@ -53,10 +53,10 @@ function city(): ReplayData {
     borough: new Uint8Array(n),
     oracle,
     sightings: { day: new Int32Array(0), borough: new Uint8Array(0) },
-    // The toy's "population" on a day: the rows of the week before it.
-    population: (d: number) => {
+    // The toy's "population" on a day: the rows of the week before it (no year-earlier one: the toy is short).
+    populations: (d: number) => {
       const rows = Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => day[i] >= d - 7 && day[i] < d));
-      return rows.length ? subsetTable({ schema, n, columns: cols }, rows) : null;
+      return rows.length ? { current: subsetTable({ schema, n, columns: cols }, rows), yearBefore: null } : null;
     },
   };
 }

@@ -79,8 +79,9 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
   const bar = progress(log, `replay ${opts.policy}`, { unit: "weeks", logEverySeconds: 10 });
   for (let w = firstWeek; w < opts.toDay; w += 7) {
     // 1. The monitoring window of this Monday (data before w).
-    const current = data.population?.(w) ?? null;
-    const before = current ? (data.population?.(w - 364) ?? null) : null;
+    const pair = data.populations?.(w) ?? null;
+    const current = pair?.current ?? null;
+    const before = pair?.yearBefore ?? null;
     const population = current
       ? populationDrift({
           asOf: isoOfDay(w),

@@ -43,10 +43,10 @@ export interface ReplayData {
   /** 311 sightings sorted by day, with borough index (BOROUGHS.length = unknown). */
   sightings: { day: Int32Array; borough: Uint8Array };
   /**
-   * Every active restaurant's features as of a day (the population the service ranks), for population drift.
-   * Absent: the replay judges no population drift (311 and performance only).
+   * The populations the monitor compares on a day (every active restaurant then, and 52 weeks earlier, from the same
+   * span of history: equalLookback). Absent: the replay judges no population drift (311 and performance only).
    */
-  population?: (asOfDay: number) => FeatureTable | null;
+  populations?: (asOfDay: number) => { current: FeatureTable; yearBefore: FeatureTable | null } | null;
 }
 
 export type ReplayPolicy = "weekly" | "drift" | "never";
