@@ -70,7 +70,13 @@ describe("GET /v1/model/history", () => {
 
 describe("GET /v1/replay", () => {
   it("says none is available until a replay has written its output, then serves it and the chart", async () => {
-    expect((await app.inject("/v1/replay")).json()).toEqual({ available: false, results: null, chart: null });
+    expect((await app.inject("/v1/replay")).json()).toEqual({
+      available: false,
+      results: null,
+      chart: null,
+      recommendation: null,
+      meta: null,
+    });
     expect((await app.inject("/v1/replay/chart.svg")).statusCode).toBe(404);
     const dir = path.join(svc.home, "replay", "latest");
     mkdirSync(dir, { recursive: true });
@@ -79,6 +85,20 @@ describe("GET /v1/replay", () => {
     const d = (await app.inject("/v1/replay")).json();
     expect(d).toMatchObject({ available: true, chart: "/v1/replay/chart.svg" });
     expect(d.results[0].policy).toBe("drift");
+    // `rodent replay` writes {meta, recommendation, results}: the recommendation and meta come through
+    writeFileSync(
+      path.join(dir, "replay.json"),
+      JSON.stringify({
+        meta: { source: "dir:/x" },
+        recommendation: { policy: "never", reason: "within noise, no retrains" },
+        results: [{ policy: "never", summary: { weeks: 3 } }],
+      }),
+    );
+    expect((await app.inject("/v1/replay")).json()).toMatchObject({
+      available: true,
+      recommendation: { policy: "never" },
+      meta: { source: "dir:/x" },
+    });
     const svg = await app.inject("/v1/replay/chart.svg");
     expect(svg.statusCode).toBe(200);
     expect(svg.headers["content-type"]).toContain("image/svg+xml");
