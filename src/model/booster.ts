@@ -1,11 +1,11 @@
 // The boosting loop: quantize once, then per round gradients → sampled rows and features → one depth-wise tree →
 // margins updated incrementally (train through the bin codes, validation through the float thresholds).
-// Early stopping keeps the trees up to the best validation logloss; isotonic calibration is then fitted on the
-// validation window's raw probabilities.
+// Early stopping keeps the trees up to the best validation logloss; the calibration (calibration.ts: chosen among
+// Platt, beta and interpolated isotonic) is then fitted on the validation window's margins.
 import { RodentError } from "../errors.js";
 import type { FeatureTable } from "../features/schema.js";
 import type { Logger } from "../util/log.js";
-import { fitIsotonic } from "./calibration.js";
+import { fitCalibration } from "./calibration.js";
 import { type Cuts, computeCuts, MISSING_BIN } from "./cuts.js";
 import { type GrownTree, growTree, HistogramPool } from "./grower.js";
 import { HistEngine } from "./hist-engine.js";
@@ -219,9 +219,7 @@ async function boost(
   const kept = p.early_stopping_rounds > 0 ? trees.slice(0, best + 1) : trees;
   const model = new Model(train.table.schema, p, kept, baseScore, { kind: "none" }, { createdAt: "" });
   const vm = model.forest.marginTable(valid.table);
-  const raw = new Float64Array(vm.length);
-  for (let i = 0; i < vm.length; i++) raw[i] = sigmoid(vm[i]);
-  model.calibration = fitIsotonic(raw, valid.label);
+  model.calibration = fitCalibration(vm, valid.label);
   const trainSeconds = (performance.now() - t0) / 1000;
   model.meta = {
     createdAt: new Date().toISOString(),

@@ -2,13 +2,22 @@
 // metrics and splits.
 
 export { logloss, type TrainInput, trainModel } from "./booster.js";
-export { applyCalibration, type Calibration, fitIsotonic } from "./calibration.js";
+export {
+  applyCalibration,
+  type Calibration,
+  type CalibrationSelection,
+  calibrateMargin,
+  fitCalibration,
+  fitIsotonic,
+} from "./calibration.js";
 export { saabas, treeShap } from "./contributions.js";
 export { Forest } from "./forest.js";
 export { loadModel } from "./load.js";
 export {
   brier,
   type CoreMetrics,
+  type DaysEarlier,
+  daysEarlier,
   type EvalMetrics,
   ece,
   evaluateScores,

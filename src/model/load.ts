@@ -104,7 +104,8 @@ export function loadModel(json: string | object): Model {
   }
   const bs = o.base_score;
   if (typeof bs !== "number" || !(bs > 0 && bs < 1)) bad("base_score must be a number in (0, 1)");
-  if (!checkCalibration(o.calibration)) bad("calibration is not {kind: none} or a monotone isotonic map");
+  if (!checkCalibration(o.calibration))
+    bad("calibration is not a known increasing map (none, platt, beta, isotonic-interpolated or isotonic)");
   if (!Array.isArray(o.trees)) bad("trees is not an array");
   const nf = schema.features.length;
   const trees = (o.trees as unknown[]).map((t, i) => {
