@@ -188,10 +188,15 @@ export async function trainStep(
         model.meta.run_id = runId;
 
         const modelDir = path.join(tmp, "model");
+        // The input example: the first rows the service would score (or, without a serving table, training rows).
+        const exampleRows = Array.from({ length: Math.min(5, refTable.n) }, (_, i) =>
+          Float64Array.from(refTable.columns, (c) => c[i]),
+        );
         await writeMlflowModelDir(modelDir, toXGBoostJSON(model), model.toJSON(), {
           runId,
           snapshot: features.snapshot,
           featureSchemaVersion: ts.table.schema.version,
+          inputExample: exampleRows,
         });
         await ctx.tracker.logArtifacts(runId, modelDir, "model");
         const evalFile = path.join(tmp, "evaluation.json");
