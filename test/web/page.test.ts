@@ -166,7 +166,10 @@ describe("the web page served by rodent serve", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("model-title");
     await page.goto(`${city.base}/#list`);
     await page.waitForSelector("#list-view[data-loaded] #list-table tbody tr");
-    // back to rank order after the sorting test
+    // back to the whole city in rank order after the filter and sorting tests
+    await page.selectOption("#list-borough", "");
+    await page.selectOption("#list-k", "20");
+    await page.waitForSelector('#list-view[data-loaded="20|"] #list-table tbody tr');
     while ((await page.getAttribute('th:has(button[data-sort="rank"])', "aria-sort")) !== "ascending")
       await page.click('button[data-sort="rank"]');
     await page.focus("#list-table tbody tr button.link");
