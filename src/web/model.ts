@@ -162,7 +162,6 @@ function servedCard(
       v?.previous_champion ? [h("dt", {}, "Replaced"), h("dd", {}, `version ${v.previous_champion}`)] : null,
     ),
     gateText(v, m.tags),
-    metricsTable(v, m),
   );
 }
 
@@ -257,6 +256,9 @@ export async function loadModel(): Promise<void> {
           ? servedCard(info.canary, find(info.canary.version), info.canary_share, reg ? reg.canary : undefined)
           : h("article", { class: "panel" }, h("h3", {}, "Canary"), h("p", {}, "No canary is being tried now.")),
       ),
+      // Full width below the cards: the metrics table has a column per measure, days earlier included.
+      metricsTable(find(info.champion.version), info.champion),
+      info.canary ? metricsTable(find(info.canary.version), info.canary) : null,
       h("h3", {}, "History"),
       hist ? historyTable(hist) : h("p", {}, "The registry's history is not available from this service."),
       hist?.events.length

@@ -302,7 +302,7 @@ describe("the web page served by rodent serve", () => {
     expect(banner).toContain(`the registry's champion is version ${rolledTo}`);
     expect(banner).toContain(`still serves version ${before.champion.version}`);
     expect(await page.textContent('[data-testid="serving-snapshot"]')).toContain(before.serving.snapshot);
-    await page.screenshot({ path: path.join(SHOTS, "model-banner.png"), fullPage: false });
+    await page.screenshot({ path: path.join(SHOTS, "model-banner.png"), fullPage: true });
     // the list view carries the same banner (the whole city's top 20, as the page opens)
     await page.goto(`${city.base}/#list`);
     await page.waitForSelector('#banner:not([hidden]) [data-code="reload_pending"]');
