@@ -21,10 +21,10 @@ function fingerprint(model: Model, probe: Float64Array): { model: string; proba:
   };
 }
 
-async function trainFixed(params: Partial<TrainParams>, seed: number, missing: number) {
+async function trainFixed(params: Partial<TrainParams>, seed: number, missing: number, rows = 6000) {
   const set = (rows: number, s: number) => syntheticTable({ rows, features: 15, seed: s, missing });
   const model = await trainModel({
-    train: set(6000, seed),
+    train: set(rows, seed),
     valid: set(2000, seed + 1),
     params: { ...DEFAULT_PARAMS, ...params },
     meta: { trainingSnapshot: "snap-fixed" },
@@ -62,6 +62,14 @@ describe("model bytes are pinned", () => {
       proba: "b4664501094c446f",
       xgboost: "54e12d5ba4a0de88",
       rounds: 42,
+    });
+  });
+  it("20,000 rows on two threads: the worker computes half of the gradients and leaf updates", async () => {
+    expect(await trainFixed({ n_estimators: 12, nthread: 2, max_depth: 5 }, 303, 0.1, 20_000)).toEqual({
+      model: "5e06ee374ac4b5e7",
+      proba: "220939a790544a0a",
+      xgboost: "ba32c81be4b9b55d",
+      rounds: 12,
     });
   });
 });
