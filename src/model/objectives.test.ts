@@ -144,7 +144,10 @@ describe("count:poisson with Python XGBoost", () => {
     const x = new Float32Array(table.n * F);
     for (let r = 0; r < table.n; r++) for (let f = 0; f < F; f++) x[r * F + f] = table.columns[f][r];
     writeFileSync(path.join(dir, "x.f32"), Buffer.from(x.buffer));
-    writeFileSync(path.join(dir, "meta.json"), JSON.stringify({ n: table.n, f: F, names: table.schema.features.map((s) => s.name) }));
+    writeFileSync(
+      path.join(dir, "meta.json"),
+      JSON.stringify({ n: table.n, f: F, names: table.schema.features.map((s) => s.name) }),
+    );
     writeFileSync(path.join(dir, "ours.json"), toXGBoostJSONText(model));
     writeFileSync(path.join(dir, "predict.py"), SCRIPT);
     execFileSync(PY, [path.join(dir, "predict.py"), dir], { stdio: "pipe" });
