@@ -43,9 +43,9 @@ export interface TrainInput {
   /** the validation metric early stopping watches (default: logloss, poisson-nloglik or rmse by objective) */
   evalMetric?: EvalMetricName;
   /**
-   * fit isotonic calibration on the validation rows (binary:logistic only). Default: on when validation rows are
-   * given and the objective is binary:logistic, as the app's pipeline wants calibrated probabilities; the table
-   * API (train() in table.ts) asks for it explicitly instead.
+   * fit isotonic calibration on the validation rows (binary:logistic only). Default: on when unweighted validation
+   * rows are given and the objective is binary:logistic, as the app's pipeline wants calibrated probabilities; the
+   * table API (train() in table.ts) asks for it explicitly instead.
    */
   calibrate?: boolean;
   log?: Logger;
@@ -295,7 +295,8 @@ async function boost(
   let validFigures: Record<string, number> = {};
   if (valid) {
     const vm = model.forest.marginTable(valid.table);
-    if (input.calibrate ?? binary) {
+    // default: calibrate binary models on unweighted validation rows (isotonic regression takes no weights)
+    if (input.calibrate ?? (binary && !validWeight)) {
       const raw = new Float64Array(vm.length);
       for (let i = 0; i < vm.length; i++) raw[i] = sigmoid(vm[i]);
       model.calibration = fitIsotonic(raw, binaryLabel(valid.label));
