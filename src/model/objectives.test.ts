@@ -1,10 +1,11 @@
 // Training goes through the Objective: another loss grows other trees, the worker thread runs the same loss on its
 // half of the rows (bit-identical models on 1 and 2 threads), weights act as repeated rows, and a Poisson model
 // travels to Python XGBoost and back with the same margins.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FeatureTable } from "../features/schema.js";
 import { DEFAULT_PARAMS, fromXGBoostJSON, toXGBoostJSONText, trainModel } from "./index.js";
@@ -150,7 +151,8 @@ describe("count:poisson with Python XGBoost", () => {
     );
     writeFileSync(path.join(dir, "ours.json"), toXGBoostJSONText(model));
     writeFileSync(path.join(dir, "predict.py"), SCRIPT);
-    execFileSync(PY, [path.join(dir, "predict.py"), dir], { stdio: "pipe" });
+    // async: a blocking call would starve the vitest worker's RPC on a busy machine
+    await promisify(execFile)(PY, [path.join(dir, "predict.py"), dir]);
     const b = readFileSync(path.join(dir, "margin_py.f32"));
     const py = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
     const ours = model.predictMargin(table);
