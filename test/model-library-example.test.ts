@@ -75,6 +75,41 @@ describe("docs/model-library.md example", () => {
     expect(stdout).toMatch(/n: \d{3},/);
   });
 
+  it("runs the worker thread from the built package: 1 and 2 threads train the same model", async () => {
+    // 20,000 rows: enough for the engine to hand the worker half of the gradients, histograms and partitions
+    writeFileSync(
+      path.join(dir, "threads.mjs"),
+      `import { train } from "rodent-risk/model";
+const n = 20000;
+let s = 7;
+const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+const t = { a: new Float64Array(n), b: new Float64Array(n), c: new Float64Array(n), y: new Float64Array(n) };
+for (let i = 0; i < n; i++) {
+  t.a[i] = r(); t.b[i] = r() < 0.1 ? NaN : r(); t.c[i] = r();
+  t.y[i] = r() < 1 / (1 + Math.exp(-(3 * t.a[i] - 2 * (t.b[i] || 0) - 0.5))) ? 1 : 0;
+}
+const p = { n_estimators: 8, max_depth: 5, subsample: 0.8 };
+const one = await train(t, { label: "y", params: { ...p, nthread: 1 } });
+const two = await train(t, { label: "y", params: { ...p, nthread: 2 } });
+const a = one.predictMargin(t), b = two.predictMargin(t);
+console.log(JSON.stringify({ threads: two.model.meta.training.threads, same: a.every((v, i) => v === b[i]) }));
+`,
+    );
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(process.execPath, ["threads.mjs"], { cwd: dir });
+      let stdout = "";
+      let stderr = "";
+      p.stdout.on("data", (d) => {
+        stdout += d;
+      });
+      p.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      p.on("close", (c) => (c === 0 ? resolve(stdout) : reject(new Error(`exit ${c}: ${stderr}`))));
+    });
+    expect(JSON.parse(out)).toEqual({ threads: 2, same: true });
+  });
+
   it("the export is the only way in: deep imports of the package are refused", async () => {
     writeFileSync(path.join(dir, "deep.mjs"), 'import "rodent-risk/dist/model/index.js";\n');
     const status = await new Promise<number | null>((resolve) => {
