@@ -84,16 +84,20 @@ describe("calibration maps", () => {
     expect(c.hi).toBeLessThan(1);
   });
 
-  it("legacy step maps still apply, clamped off 0 and 1; 'none' is σ(z) kept off 0 and 1", () => {
+  it("legacy step maps still apply, clamped off 0 and 1; 'none' passes through unless fitted with bounds", () => {
     const legacy = fitIsotonic([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], Uint8Array.from([0, 1, 0, 0, 1, 1]));
     expect(legacy).toEqual({ kind: "isotonic", x: [0.1, 0.2, 0.4, 0.5, 0.6], y: [0, 1 / 3, 1 / 3, 1, 1] });
     expect(checkCalibration(legacy)).toBe(true);
     expect(applyCalibration(legacy, 0.45)).toBeCloseTo((1 / 3 + 1) / 2, 12);
     expect(applyCalibration(legacy, 0.01)).toBe(1e-6);
     expect(applyCalibration(legacy, 0.99)).toBe(1 - 1e-6);
-    expect(applyCalibration({ kind: "none" }, 0.3)).toBeCloseTo(0.3, 5);
-    expect(calibrateMargin({ kind: "none" }, 50)).toBeLessThan(1);
-    expect(calibrateMargin({ kind: "none" }, -800)).toBeGreaterThan(0);
+    // A bare "none" is the identity (uncalibrated models, other objectives); a fitted one keeps off 0 and 1.
+    expect(applyCalibration({ kind: "none" }, 0.3)).toBe(0.3);
+    expect(applyCalibration({ kind: "none" }, 4.5)).toBe(4.5);
+    const fitted: Calibration = { kind: "none", lo: 0.001, hi: 0.999 };
+    expect(calibrateMargin(fitted, 50)).toBeLessThan(1);
+    expect(calibrateMargin(fitted, -800)).toBeGreaterThan(0);
+    expect(applyCalibration(fitted, 0.3)).toBeCloseTo(calibrateMargin(fitted, Math.log(0.3 / 0.7)), 12);
   });
 
   it("refuses maps that are not increasing or not bounded inside (0, 1)", () => {

@@ -57,7 +57,7 @@ export type Calibration =
 
 export const NO_CALIBRATION: Calibration = { kind: "none" };
 
-/** Bounds for maps that do not carry their own (none, legacy isotonic): never exactly 0 or 1. */
+/** Bounds for the legacy isotonic map, which carries none: never exactly 0 or 1. */
 export const DEFAULT_BOUNDS = { lo: 1e-6, hi: 1 - 1e-6 } as const;
 
 export const SELECTION_RULE =
@@ -91,7 +91,7 @@ const squash = (q: number, lo: number, hi: number) => lo + (hi - lo) * q;
 export function calibrateMargin(c: Calibration, z: number): number {
   switch (c.kind) {
     case "none":
-      return squash(sigmoid(z), c.lo ?? DEFAULT_BOUNDS.lo, c.hi ?? DEFAULT_BOUNDS.hi);
+      return c.lo === undefined || c.hi === undefined ? sigmoid(z) : squash(sigmoid(z), c.lo, c.hi);
     case "isotonic":
       return applyCalibration(c, sigmoid(z));
     case "platt":
@@ -104,8 +104,12 @@ export function calibrateMargin(c: Calibration, z: number): number {
   }
 }
 
-/** Calibrated probability of a raw probability p = σ(margin). */
+/**
+ * Calibrated probability of a raw probability p = σ(margin). A bare `{kind: "none"}` (no bounds: models trained
+ * without calibration, imports from XGBoost, other objectives such as count:poisson) passes p through unchanged.
+ */
 export function applyCalibration(c: Calibration, p: number): number {
+  if (c.kind === "none") return c.lo === undefined || c.hi === undefined ? p : squash(p, c.lo, c.hi);
   if (c.kind !== "isotonic") return calibrateMargin(c, logit(p));
   // Legacy flat step map on the raw probability (linear between fitted points, flat beyond the ends).
   const { x, y } = c;

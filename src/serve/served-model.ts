@@ -89,13 +89,15 @@ export function readRow(
 }
 
 /**
- * Calibrated probabilities of raw margins, computed exactly as Model.predictProba does (calibration of σ(margin)),
+ * Calibrated probabilities of raw margins, computed exactly as Model.predictProba does (calibration of the
+ * objective's transform of the margin),
  * so a row scored here and through the model agree to the last bit.
  */
 export function probabilitiesOf(model: Model, margins: Float64Array): Float64Array {
   const c = model.calibration;
+  const t = model.objective.transform;
   const out = new Float64Array(margins.length);
-  for (let i = 0; i < margins.length; i++) out[i] = applyCalibration(c, 1 / (1 + Math.exp(-margins[i])));
+  for (let i = 0; i < margins.length; i++) out[i] = applyCalibration(c, t(margins[i]));
   return out;
 }
 

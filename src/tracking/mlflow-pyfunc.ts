@@ -35,6 +35,8 @@ def calibrate(c, margin):
     """Calibrated probability of raw margins (log-odds), as src/model/calibration.ts calibrateMargin does."""
     z = np.asarray(margin, dtype=np.float64)
     kind = c["kind"]
+    if kind == "none" and ("lo" not in c or "hi" not in c):
+        return _sigmoid(z)  # an uncalibrated model: the raw probability
     lo = float(c.get("lo", DEFAULT_LO))
     hi = float(c.get("hi", DEFAULT_HI))
     if kind == "none":
