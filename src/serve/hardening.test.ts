@@ -58,3 +58,101 @@ describe("query numbers are finite integers in range before use", () => {
     }
   });
 });
+
+describe("admin token", () => {
+  const token = "test-admin-token-0123456789";
+  it("takes the Bearer scheme in any case, and trims spaces around the token", async () => {
+    const fresh = await testService({ adminToken: token });
+    try {
+      for (const h of [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `bEaReR   ${token}  `]) {
+        const r = await fresh.app.inject({ method: "POST", url: "/admin/reload", headers: { authorization: h } });
+        expect(r.statusCode, h).toBe(200);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+  it("refuses every wrong token alike, whatever its length (digests compared, no length check first)", async () => {
+    const fresh = await testService({ adminToken: token });
+    try {
+      for (const h of [
+        "",
+        "Bearer",
+        `Basic ${token}`,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer x`,
+        `Bearer ${"y".repeat(8000)}`,
+        `${token}`,
+      ]) {
+        const r = await fresh.app.inject({ method: "POST", url: "/admin/reload", headers: { authorization: h } });
+        expect(r.statusCode, h.slice(0, 30)).toBe(401);
+        expect(r.json().code).toBe("RODENT_ERR_UNAUTHORIZED");
+        expect(r.headers["www-authenticate"]).toContain("Bearer");
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+  it("rate-limits /admin per client before the token is checked: 429 with Retry-After, also for the right token", async () => {
+    const fresh = await testService({ adminToken: token, adminRatePerMinute: 3 });
+    try {
+      const auth = { authorization: `Bearer ${token}` };
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (await fresh.app.inject({ method: "POST", url: "/admin/reload", headers: i === 1 ? auth : {} })).statusCode,
+        );
+      expect(statuses).toEqual([401, 200, 401]);
+      const r = await fresh.app.inject({ method: "POST", url: "/admin/reload", headers: auth });
+      expect(r.statusCode).toBe(429);
+      expect(r.json().code).toBe("RODENT_ERR_RATE_LIMITED");
+      expect(Number(r.headers["retry-after"])).toBeGreaterThan(0);
+      // Only /admin is limited.
+      expect((await fresh.app.inject("/v1/rankings?k=1")).statusCode).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe("the OpenAPI document matches behaviour", () => {
+  it("answers 405 with Allow for an undeclared method on a known path, 404 for an unknown path", async () => {
+    for (const [method, url, allow] of [
+      ["POST", "/v1/rankings", "GET, HEAD"],
+      ["DELETE", "/health/ready", "GET, HEAD"],
+      ["PUT", "/v1/restaurants/41234567/risk", "GET, HEAD"],
+      ["GET", "/v1/predict", "POST"],
+      ["PATCH", "/admin/reload", "POST"],
+      ["OPTIONS", "/v1/model", "GET, HEAD"],
+    ] as const) {
+      const r = await svc.app.inject({ method, url });
+      expect(r.statusCode, `${method} ${url}`).toBe(405);
+      expect(r.headers.allow).toBe(allow);
+      expect(r.json().code).toBe("RODENT_ERR_METHOD_NOT_ALLOWED");
+    }
+    expect((await svc.app.inject({ method: "POST", url: "/v1/nothing" })).statusCode).toBe(404);
+    expect((await svc.app.inject({ method: "GET", url: "/v1/restaurants/a/b/risk" })).statusCode).toBe(404);
+  });
+  it("does not require a defaulted parameter, and declares 413 and 503 where they can happen", async () => {
+    const doc = (await svc.app.inject("/openapi.json")).json();
+    const k = doc.paths["/v1/rankings"].get.parameters.find((p: { name: string }) => p.name === "k");
+    expect(k.required).not.toBe(true);
+    expect(k.schema.default).toBe(20);
+    expect(Object.keys(doc.paths["/v1/predict"].post.responses)).toEqual(
+      expect.arrayContaining(["400", "413", "415", "503"]),
+    );
+    expect(Object.keys(doc.paths["/admin/reload"].post.responses)).toEqual(
+      expect.arrayContaining(["401", "413", "429"]),
+    );
+    expect(Object.keys(doc.paths["/v1/model"].get.responses)).toContain("503");
+    expect(Object.keys(doc.paths["/health/live"].get.responses)).toEqual(["200"]);
+  });
+  it("/docs sends a CSP without upgrade-insecure-requests and without outside hosts", async () => {
+    const r = await svc.app.inject("/docs/");
+    const csp = String(r.headers["content-security-policy"]);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain("upgrade-insecure-requests");
+    expect(csp).not.toMatch(/https:|validator\.swagger\.io/);
+  });
+});
