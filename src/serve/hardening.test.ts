@@ -2,6 +2,7 @@
 // that did not hold, or an input accepted that should not be. The slow-client test (real sockets) is in
 // slow-client.test.ts and the OpenAPI-driven fuzz test in fuzz.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FEATURE_SCHEMA } from "../features/index.js";
 import { MAX_K } from "./schemas/rankings.js";
 import { type TestService, testService } from "./test-helper.js";
 
@@ -154,5 +155,33 @@ describe("the OpenAPI document matches behaviour", () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).not.toContain("upgrade-insecure-requests");
     expect(csp).not.toMatch(/https:|validator\.swagger\.io/);
+  });
+});
+
+describe("duplicate JSON keys in a predict body", () => {
+  const names = FEATURE_SCHEMA.features.map((f) => f.name);
+  const row = () => Object.fromEntries(names.map((n) => [n, 0]));
+  const post = (payload: string) =>
+    svc.app.inject({ method: "POST", url: "/v1/predict", headers: { "content-type": "application/json" }, payload });
+
+  it('{"rows":"x","rows":[…]} is a 400 naming the key, not the last value winning', async () => {
+    const r = await post(`{"rows":"x","rows":${JSON.stringify([row()])}}`);
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: "RODENT_ERR_INVALID_ARGUMENT", field: "body/rows" });
+    expect(r.json().message).toContain('duplicate key "rows"');
+  });
+  it("a feature given twice in a row (in schema order, then again) is a 400 naming row and feature", async () => {
+    const text = JSON.stringify({ rows: [row(), row()] });
+    const dup = `${text.slice(0, -3)},"${names[3]}":1}]}`;
+    expect(JSON.parse(dup).rows[1][names[3]]).toBe(1); // what JSON.parse alone would have scored
+    const r = await post(dup);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().field).toBe(`body/rows/1/${names[3]}`);
+  });
+  it("the same body without the duplicate is scored", async () => {
+    expect((await post(JSON.stringify({ rows: [row(), row()] }))).statusCode).toBe(200);
+    // Keys in another order take the general path, which still accepts a body without duplicates.
+    const reversed = Object.fromEntries([...names].reverse().map((n) => [n, 0]));
+    expect((await post(JSON.stringify({ rows: [reversed] }))).statusCode).toBe(200);
   });
 });
