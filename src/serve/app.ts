@@ -93,6 +93,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Keep-alive sockets outlive a request; close them on shutdown so close() can finish.
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    // A path parameter over find-my-way's default 100 characters was a 414 outside the document; with room for
+    // any URL Node accepts, it reaches the validator and is the 400 naming the parameter.
+    routerOptions: { maxParamLength: 16 * 1024 },
     requestTimeout: timeouts.request,
     connectionTimeout: timeouts.connection,
     http: {

@@ -227,7 +227,8 @@ export default fp(
         .send(body(500, "RODENT_ERR_INTERNAL", "internal error; see the log for this request id", req));
     });
 
-    app.setNotFoundHandler((req, reply) => {
+    const notFound = (req: FastifyRequest, reply: FastifyReply) => {
+      reply.header("x-request-id", req.id);
       const path = req.url.split("?")[0];
       const allowed = opts.routes?.allowed(path) ?? [];
       if (allowed.length > 0) {
@@ -243,8 +244,14 @@ export default fp(
             ),
           );
       }
-      reply.status(404).send(body(404, "RODENT_ERR_NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`, req));
+      return reply.status(404).send(body(404, "RODENT_ERR_NOT_FOUND", `no route ${req.method} ${path}`, req));
+    };
+    // Answered as soon as the request line is known: a method with a body (POST, or QUERY without a content type)
+    // would otherwise have its body parsed, and fail on it, before the not-found handler ran.
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.is404) return notFound(req, reply);
     });
+    app.setNotFoundHandler(notFound);
   },
   { name: "rodent-errors" },
 );
