@@ -140,7 +140,7 @@ describe("text that is not clean UTF-8", () => {
       expect(q.by_reason).toEqual({ invalid_utf8: 1, control_character: 2, bidi_control: 1 });
       expect(q.by_field["dba:bidi_control"]).toBe(1);
       const kept = await loadRecords(store, r.snapshot, "inspections");
-      for (const rec of kept as Record<string, unknown>[])
+      for (const rec of kept as unknown as Record<string, unknown>[])
         for (const v of Object.values(rec)) if (typeof v === "string") expect(SUSPECT_TEXT.test(v), v).toBe(false);
       expect(new Set((kept as { camis: string }[]).map((x) => x.camis))).toEqual(new Set(["41000001", "41000015"]));
       ids.push(r.snapshot);
