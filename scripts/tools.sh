@@ -27,12 +27,19 @@ pick_python() {
 }
 py() {
   local venv="$CACHE/venv" stamp="$CACHE/venv/.stamp-v1"
-  if [ -f "$stamp" ]; then return 0; fi
+  if [ -f "$stamp" ]; then fuzzer; return 0; fi
   log "creating python venv in $venv (first run only)"
   rm -rf "$venv"
   "$(pick_python)" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "${PY_PKGS[@]}"
   touch "$stamp"
+  fuzzer
+}
+# schemathesis: the OpenAPI fuzzer that src/serve/fuzz.test.ts runs against the service (added to an existing venv).
+fuzzer() {
+  [ -x "$CACHE/venv/bin/schemathesis" ] && return 0
+  log "installing schemathesis (first run only)"
+  "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
 }
 
 # Go tools: helm and kubeconform built from source through the Go module proxy.
