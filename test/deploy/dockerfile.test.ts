@@ -78,7 +78,13 @@ describe("Dockerfile", () => {
   it(".dockerignore sends only what the build needs", () => {
     const ignore = readFileSync(path.join(REPO, ".dockerignore"), "utf8");
     expect(ignore).toMatch(/^\*\*$/m);
-    for (const keep of ["package.json", "package-lock.json", "tsconfig.build.json", "src/**", "scripts/build-web.mjs"]) {
+    for (const keep of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.build.json",
+      "src/**",
+      "scripts/build-web.mjs",
+    ]) {
       expect(ignore).toContain(`!${keep}`);
     }
     // Every file the Dockerfile copies from the context is let through, and nothing re-excludes the web page

@@ -125,7 +125,12 @@ export function podFromStep(
   };
   const vols = uniqueVolumes(podSpec, name);
   return {
-    pod: { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { "workflows.argoproj.io/workflow": name } }, spec: podSpec },
+    pod: {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, labels: { "workflows.argoproj.io/workflow": name } },
+      spec: podSpec,
+    },
     volumes: vols,
     mounts: mountsOf(podSpec),
   };
