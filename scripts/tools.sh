@@ -35,7 +35,7 @@ py() {
   touch "$stamp"
 }
 
-# Go tools: helm and kubeconform built from source through the Go module proxy.
+# Go tools: helm, kubeconform and actionlint (GitHub Actions linter) built from source through the Go module proxy.
 gotools() {
   local bin="$CACHE/bin"
   mkdir -p "$bin"
@@ -46,6 +46,10 @@ gotools() {
   if [ ! -x "$bin/kubeconform" ]; then
     log "building kubeconform (first run only)"
     GOBIN="$bin" go install github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0
+  fi
+  if [ ! -x "$bin/actionlint" ]; then
+    log "building actionlint (first run only)"
+    GOBIN="$bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
   fi
 }
 

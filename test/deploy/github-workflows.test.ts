@@ -2,12 +2,12 @@
 // request; a tag passes that CI, builds and pushes the image to GHCR, and pins staging and the pipeline to it by
 // digest in one commit (the bump script is run here on a copy of deploy/ and the manifests then use that image).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { findKind, helmTemplate, type Manifest, parseManifests, REPO, runOk } from "./tools.js";
+import { findKind, helmTemplate, type Manifest, parseManifests, REPO, run, runOk, tool } from "./tools.js";
 
 const load = (f: string): Manifest => parse(readFileSync(path.join(REPO, ".github/workflows", f), "utf8"));
 const steps = (wf: Manifest): Manifest[] =>
@@ -35,6 +35,7 @@ describe("GitHub Actions", () => {
     expect(wf.jobs.image.permissions).toMatchObject({ packages: "write" });
     const build = steps(wf).find((s) => String(s.uses).startsWith("docker/build-push-action@"));
     expect(build?.with).toMatchObject({ file: "deploy/docker/Dockerfile", push: true });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
     expect(String(build?.with.tags).trim()).toBe("${{ steps.meta.outputs.image }}:${{ steps.meta.outputs.version }}");
     expect(JSON.stringify(wf)).not.toMatch(/:latest/);
     expect(wf.jobs.image.outputs.digest).toBe(`\${{ steps.${build!.id}.outputs.digest }}`);
@@ -82,5 +83,39 @@ describe("GitHub Actions", () => {
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/DIGEST: expected sha256/);
+  });
+
+  it("every workflow passes actionlint (expressions, job graph, action inputs), and actionlint is really looking", () => {
+    const files = readdirSync(path.join(REPO, ".github/workflows"))
+      .filter((f) => f.endsWith(".yml"))
+      .map((f) => path.join(".github/workflows", f));
+    expect(files).toEqual(expect.arrayContaining([".github/workflows/e2e-kind.yml"]));
+    const r = run(tool("actionlint"), ["-shellcheck=", "-pyflakes=", ...files]);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rodent-actionlint-"));
+    const bad = path.join(dir, "bad.yml");
+    writeFileSync(
+      bad,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    needs: nope\n    steps:\n      - run: echo ${{ github.nope }}\n",
+    );
+    const neg = run(tool("actionlint"), ["-shellcheck=", "-pyflakes=", bad]);
+    expect(neg.status).not.toBe(0);
+  });
+
+  it("e2e-kind.yml runs the deployment on kind: CT, staging, the drift path through the Argo Server, a canary abort", () => {
+    const wf = load("e2e-kind.yml");
+    const all = steps(wf)
+      .map((s) => String(s.run ?? ""))
+      .join("\n");
+    expect(steps(wf).some((s) => String(s.uses).startsWith("helm/kind-action@"))).toBe(true);
+    expect(all).toMatch(/docker build -f deploy\/docker\/Dockerfile/);
+    expect(all).toMatch(/submit --from workflowtemplate\/rodent-ct/);
+    expect(all).toMatch(/submit --from cronwf\/rodent-monitor/);
+    expect(all).toMatch(/configmap argo-server-ca/);
+    expect(all).toMatch(/values-staging\.yaml/);
+    expect(all).toMatch(/status\.abort/);
+    expect(JSON.stringify(wf)).not.toMatch(/:latest/);
   });
 });
