@@ -234,7 +234,7 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       const docs = [...templates.values(), monitorCron];
       const paths = new Set<string>();
       for (const d of docs)
-        for (const m of JSON.stringify(d).matchAll(/(?:^|[\s;|&(]|\\n)rodent ((?:[a-z][\w-]*)(?: [a-z][\w-]*)?)/g)) {
+        for (const m of JSON.stringify(d).matchAll(/(?:^|[\s;|&("]|\\n)rodent ((?:[a-z][\w-]*)(?: [a-z][\w-]*)?)/g)) {
           const words = m[1]!.split(" ");
           paths.add(words[0] === "monitor" ? words.join(" ") : words[0]!);
         }
@@ -326,7 +326,7 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       const t0 = Date.now();
       // New exports with an injected change replace the old ones.
       rodentOnce(["synth", "--out", "/exports/nyc", ...SYNTH_CHANGED, "--json"], ["-v", "rodent-exports:/exports"]);
-      podmanOk(["volume", "create", "--ignore", "rodent-monitor"]);
+      if (podmanSync(["volume", "exists", "rodent-monitor"]).status !== 0) podmanOk(["volume", "create", "rodent-monitor"]);
       // Two daily windows (the default policy wants two in a row); the trigger state survives in rodent-monitor.
       const w1 = await runWorkflow(ctx("monitor-1"), monitorCron, "monitor", {});
       expectOk(w1, ["ingest", "outcomes", "check"]);

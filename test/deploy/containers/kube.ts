@@ -4,7 +4,8 @@
 //    parameters substituted, the script file mounted at /argo/staging/script and run by the template's command,
 //    the workflow's volumes and security context on the pod.
 // What differs from a cluster, and only that: host networking (no CNI here), so each service pod gets its own
-// RODENT_PORT; emptyDir volumes get names unique to the pod (kube play maps them to named volumes).
+// RODENT_PORT and no port list; probes are run by the test over HTTP (podman would need curl in the image);
+// emptyDir volumes get names unique to the pod (kube play maps them to named volumes).
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -45,7 +46,12 @@ export function podFromWorkload(workload: Manifest, name: string, port: number):
   spec.hostNetwork = true;
   spec.restartPolicy = "Always";
   for (const c of spec.containers) {
-    for (const p of c.ports ?? []) if (p.name === "http") p.containerPort = port;
+    // With host networking podman refuses port mappings, and it turns probes into healthchecks that need curl in
+    // the image: the test probes /health/ready over HTTP itself, with the chart's path.
+    delete c.ports;
+    delete c.livenessProbe;
+    delete c.readinessProbe;
+    delete c.startupProbe;
     c.env = [...(c.env ?? []), { name: "RODENT_PORT", value: String(port) }];
   }
   const volumes = uniqueVolumes(spec, name);

@@ -53,7 +53,10 @@ export function createSecret(secret: Manifest): void {
   for (const [k, v] of Object.entries((secret.stringData ?? {}) as Record<string, string>))
     data[k] = Buffer.from(v).toString("base64");
   podmanSync(["secret", "rm", name]);
-  podmanOk(["secret", "create", name, "-"], JSON.stringify(data));
+  // A file, not stdin: podman wants a FIFO there and node's pipes are sockets.
+  const file = path.join(mkdtempSync(path.join(workDir, "secret-")), "data.json");
+  writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
+  podmanOk(["secret", "create", name, file]);
 }
 
 /** Starts a Pod manifest with `podman kube play`, ConfigMaps given as files. Returns the pod name. */
