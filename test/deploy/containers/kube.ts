@@ -4,7 +4,7 @@
 //    parameters substituted, the script file mounted at /argo/staging/script and run by the template's command,
 //    the workflow's volumes and security context on the pod.
 // What differs from a cluster, and only that: host networking (no CNI here), so each service pod gets its own
-// RODENT_PORT and no port list; probes are run by the test over HTTP (podman would need curl in the image);
+// RODENT_PORT (in a copy of its ConfigMap) and no port list; probes are run by the test over HTTP (podman would need curl in the image);
 // emptyDir volumes get names unique to the pod (kube play maps them to named volumes).
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -39,8 +39,17 @@ export interface PlayablePod {
   mounts: Record<string, string>;
 }
 
-/** The Pod a Deployment's/Rollout's ReplicaSet would create, listening on `port` (host networking). */
-export function podFromWorkload(workload: Manifest, name: string, port: number): PlayablePod {
+/**
+ * The Pod a Deployment's/Rollout's ReplicaSet would create, listening on `port` (host networking), and the
+ * ConfigMaps it reads. podman 4.3 lets envFrom win over env, so the port goes into a copy of the pod's ConfigMaps
+ * (named for the pod) rather than into an env entry.
+ */
+export function podFromWorkload(
+  workload: Manifest,
+  name: string,
+  port: number,
+  configMaps: Manifest[],
+): PlayablePod & { configMaps: Manifest[] } {
   const tpl = clone(workload.spec.template);
   const spec = tpl.spec as Manifest;
   spec.hostNetwork = true;
@@ -52,11 +61,17 @@ export function podFromWorkload(workload: Manifest, name: string, port: number):
     delete c.livenessProbe;
     delete c.readinessProbe;
     delete c.startupProbe;
-    c.env = [...(c.env ?? []), { name: "RODENT_PORT", value: String(port) }];
+    for (const ef of c.envFrom ?? []) if (ef.configMapRef) ef.configMapRef.name = `${ef.configMapRef.name}-${name}`;
   }
+  const copies = configMaps.map((cm) => {
+    const copy = clone(cm);
+    copy.metadata.name = `${cm.metadata.name}-${name}`;
+    if (copy.data && "RODENT_PORT" in copy.data) copy.data.RODENT_PORT = String(port);
+    return copy;
+  });
   const volumes = uniqueVolumes(spec, name);
   const pod = { apiVersion: "v1", kind: "Pod", metadata: { name, labels: tpl.metadata?.labels ?? {} }, spec };
-  return { pod, volumes, mounts: mountsOf(spec) };
+  return { pod, volumes, mounts: mountsOf(spec), configMaps: copies };
 }
 
 function mountsOf(spec: Manifest): Record<string, string> {
