@@ -85,8 +85,11 @@ export function argoLauncher(opts: ArgoSubmitOptions): Launcher {
         res = { status: r.status, text: await r.text() };
       }
     } catch (e) {
-      const m = (e as Error).message;
-      const hint = /certificate|self.signed|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(`${m} ${(e as { code?: string }).code}`)
+      // fetch wraps the TLS error: its cause says what went wrong.
+      const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+      const m = [(e as Error).message, cause?.message].filter(Boolean).join(": ");
+      const codes = `${m} ${(e as { code?: string }).code ?? ""} ${cause?.code ?? ""}`;
+      const hint = /certificate|self.signed|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(codes)
         ? ": the server's certificate is not trusted; set RODENT_ARGO_CA_FILE to its CA"
         : "";
       throw new RodentError("RODENT_ERR_SOURCE", `Argo Server at ${opts.server} unreachable: ${m}${hint}`, undefined, {
