@@ -52,16 +52,17 @@ for (const f of ["ct-workflowtemplate.yaml", "promote-workflowtemplate.yaml", "r
 const monitorCron = readManifests(path.join(argoDir, "monitor-cron.yaml"))[0]!;
 const pipelineConfig = readManifests(path.join(argoDir, "configmap.yaml"))[0]!;
 
-const SYNTH = ["--seed", "3", "--scale", "0.06", "--from", "2022-01-01", "--to", "2023-12-31"];
+const SYNTH = ["--seed", "1", "--scale", "0.06", "--from", "2022-01-01", "--to", "2023-12-31"];
 // The same city half a year on, with an injected change: 311 reports double from 2024-01-01.
 const SYNTH_CHANGED = [
-  ...["--seed", "3", "--scale", "0.06", "--from", "2022-01-01", "--to", "2024-06-30"],
+  ...["--seed", "1", "--scale", "0.06", "--from", "2022-01-01", "--to", "2024-06-30"],
   ...["--scenario", "reporting-surge", "--scenario-start", "2024-01-01"],
 ];
 const SOURCE = "dir:/exports/nyc";
 const TOKEN = "argo-token-0123456789";
 
 let platform: Platform;
+let bootstrapRun = "";
 let argo: ArgoStandIn;
 let built: Built;
 let configMaps: Manifest[] = [];
@@ -317,7 +318,20 @@ describe.sequential("containers: the image and the rendered manifests, played wi
         },
       );
       expect(alias.exitCode, alias.log).toBe(0);
-      timings["CT workflow (6 containers) + alias"] = (Date.now() - t0) / 1000;
+      bootstrapRun = out.train!.run!;
+      // The weekly CronWorkflow (workflowTemplateRef rodent-ct, reason=schedule) on unchanged data: every step
+      // reuses what the first run made, and no new version appears.
+      const weekly = readManifests(path.join(argoDir, "cron-weekly.yaml"))[0]!;
+      const ref = templates.get(weekly.spec.workflowSpec.workflowTemplateRef.name)!;
+      expect(ref).toBe(ct);
+      const args = Object.fromEntries(
+        (weekly.spec.workflowSpec.arguments?.parameters ?? []).map((p: Manifest) => [p.name, String(p.value)]),
+      );
+      const again = await runWorkflow(ctx("ct-weekly"), ref, "ct", workflowParameters(ref, configMaps, args));
+      expectOk(again, ["ingest", "validate", "features", "train", "evaluate", "register"]);
+      expect(again.find((r) => r.step === "train")!.outputs.run).toBe(bootstrapRun);
+      expect(again.at(-1)!.outputs.version).toBe("1");
+      timings["CT workflow x2 (12 containers) + alias"] = (Date.now() - t0) / 1000;
     },
     30 * MIN,
   );
@@ -345,7 +359,10 @@ describe.sequential("containers: the image and the rendered manifests, played wi
     async () => {
       const t0 = Date.now();
       // New exports with an injected change replace the old ones.
-      rodentOnce(["synth", "--out", "/exports/nyc", ...SYNTH_CHANGED, "--json"], ["-v", "rodent-exports:/exports"]);
+      rodentOnce(
+        ["-c", `rm -rf /exports/nyc && rodent synth --out /exports/nyc ${SYNTH_CHANGED.join(" ")} --json`],
+        [...["-v", "rodent-exports:/exports", "--entrypoint", "sh"]],
+      );
       if (podmanSync(["volume", "exists", "rodent-monitor"]).status !== 0)
         podmanOk(["volume", "create", "rodent-monitor"]);
       // Two daily windows (the default policy wants two in a row); the trigger state survives in rodent-monitor.
@@ -374,9 +391,21 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       // The trigger says why: the drifted features (recorded by the run's exit handler).
       expect(submitted.reason).toMatch(/feature_drift|score_drift/);
       // Argo then runs that workflow: the retrain on the changed data registers a new candidate.
-      const runs = await runWorkflow(ctx("ct-2"), ct!, "ct", workflowParameters(ct!, configMaps, submitted));
+      const runs = await runWorkflow(ctx("ct-drift"), ct!, "ct", workflowParameters(ct!, configMaps, submitted));
+      // A new candidate, trained on the changed data, passes the gate against the champion: version 2.
+      const out = Object.fromEntries(runs.map((r) => [r.step, r.outputs]));
+      expect(
+        out.train?.run,
+        runs
+          .map((r) => r.log)
+          .join("\n")
+          .slice(-3000),
+      ).toMatch(/\S/);
+      expect(out.train!.run).not.toBe(bootstrapRun);
+      expect(out.evaluate?.passed, `gate: ${out.evaluate?.reasons}`).toBe("true");
       expectOk(runs, ["ingest", "validate", "features", "train", "evaluate", "register"]);
-      expect(runs.at(-1)!.outputs.version).toBe("2");
+      expect(out.register!.version).toBe("2");
+      say(`drift retrain: gate ${out.evaluate!.passed} ${out.evaluate!.reasons ?? ""}`);
       timings["drift path (2 monitor windows + CT)"] = (Date.now() - t0) / 1000;
     },
     40 * MIN,
