@@ -40,6 +40,8 @@ const Env = z.object({
   RODENT_ARGO_SERVER: z.url().optional(),
   RODENT_ARGO_TOKEN: z.string().optional(),
   RODENT_ARGO_NAMESPACE: z.string().default("rodent-risk"),
+  // PEM file of the CA that signed the Argo Server's certificate (a self-signed server, the usual install)
+  RODENT_ARGO_CA_FILE: z.string().min(1).optional(),
 });
 
 export type RawEnv = z.infer<typeof Env>;
@@ -80,7 +82,12 @@ export interface Config {
     readonly connectionTimeoutMs: number;
     readonly adminRateLimit: number;
   };
-  readonly argo: { readonly server?: string; readonly token?: string; readonly namespace: string };
+  readonly argo: {
+    readonly server?: string;
+    readonly token?: string;
+    readonly namespace: string;
+    readonly caFile?: string;
+  };
 }
 
 function deepFreeze<T>(o: T): T {
@@ -151,7 +158,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionTimeoutMs: e.RODENT_CONNECTION_TIMEOUT_MS,
       adminRateLimit: e.RODENT_ADMIN_RATE_LIMIT,
     },
-    argo: { server: e.RODENT_ARGO_SERVER, token: e.RODENT_ARGO_TOKEN, namespace: e.RODENT_ARGO_NAMESPACE },
+    argo: {
+      server: e.RODENT_ARGO_SERVER,
+      token: e.RODENT_ARGO_TOKEN,
+      namespace: e.RODENT_ARGO_NAMESPACE,
+      caFile: e.RODENT_ARGO_CA_FILE ? path.resolve(cwd, e.RODENT_ARGO_CA_FILE) : undefined,
+    },
   };
   return deepFreeze(cfg);
 }
