@@ -215,12 +215,7 @@ export function register(program: Command): void {
         const launcher = o.dryRun
           ? async () => ({ id: "dry-run" })
           : config.argo.server
-            ? argoLauncher({
-                server: config.argo.server,
-                namespace: config.argo.namespace,
-                template: "rodent-ct",
-                token: config.argo.token,
-              })
+            ? argoLauncher({ ...config.argo, server: config.argo.server })
             : async () => {
                 const r = await withRunLock(config.home, () => runPipeline({ config, log }));
                 return { id: `snapshot ${r.snapshot}, candidate ${r.candidate?.version ?? "none"}` };

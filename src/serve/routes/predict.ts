@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { errorCodes } from "fastify";
+import { RodentError } from "../../errors.js";
 import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
 import { bandOf, topFraction } from "../bands.js";
 import { readBodyChunks } from "../body-chunks.js";
 import { keyFraction, rowFraction } from "../canary.js";
+import { duplicateKey } from "../json-duplicates.js";
 import { CheckedBody, compileRowsValidator, FEATURE_TABLE } from "../row-validator.js";
 import { compileRowsParser } from "../rows-parser.js";
 import { MAX_ROWS, type PredictBody, type PredictResponse, predictRouteSchema } from "../schemas/predict.js";
@@ -75,10 +77,22 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
       if (table) return done(null, new CheckedBody(table));
       if (length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
       let parsed: unknown;
+      const text = Buffer.concat(chunks, length).toString("utf8");
       try {
-        parsed = JSON.parse(Buffer.concat(chunks, length).toString("utf8"));
+        parsed = JSON.parse(text);
       } catch {
         return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+      }
+      const dup = duplicateKey(text);
+      if (dup) {
+        const field = `body${dup.pointer}/${dup.key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        const where = dup.pointer ? `body${dup.pointer}` : "body";
+        return done(
+          new RodentError("RODENT_ERR_INVALID_ARGUMENT", `${where}: duplicate key ${JSON.stringify(dup.key)}`, {
+            field,
+          }),
+          undefined,
+        );
       }
       done(null, parsed);
     });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { bandOf, countAbove } from "../bands.js";
-import { boroughIndex, rankingsRouteSchema } from "../schemas/rankings.js";
+import { boroughIndex, DEFAULT_K, rankingsRouteSchema } from "../schemas/rankings.js";
 import { reasonsFor } from "../served-model.js";
 import { answeredBy, readyState, restaurantOf } from "./answer.js";
 
@@ -14,7 +14,8 @@ const rankings: FastifyPluginAsyncTypebox = async (app) => {
     const m = s.champion;
     const b = req.query.borough === undefined ? -1 : boroughIndex(req.query.borough);
     const list = b < 0 ? m.order : m.byBorough[b];
-    const k = Math.min(req.query.k, list.length);
+    // The validator filled the default and checked 1..MAX_K on a finite integer (plugins/validation.ts).
+    const k = Math.min(req.query.k ?? DEFAULT_K, list.length);
     const items = new Array(k);
     const scratch = new Float32Array(s.city.set.table.columns.length);
     const n = m.margins.length;

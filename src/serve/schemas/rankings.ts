@@ -4,6 +4,7 @@ import { AnsweredBy, ErrorResponse, Reason, RiskBand } from "./common.js";
 import { Restaurant } from "./risk.js";
 
 export const MAX_K = 500;
+export const DEFAULT_K = 20;
 
 /** Borough names as written in BOROUGHS, lower case, or slugs ("staten-island"). */
 export const BOROUGH_VALUES = [
@@ -17,7 +18,10 @@ export function boroughIndex(value: string): number {
 
 export const RankingsQuery = Type.Object({
   borough: Type.Optional(Type.Union(BOROUGH_VALUES.map((b) => Type.Literal(b)))),
-  k: Type.Integer({ minimum: 1, maximum: MAX_K, default: 20, description: `how many restaurants (1–${MAX_K})` }),
+  // Optional with a default (Ajv fills it in), so the OpenAPI document does not list it as required.
+  k: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_K, default: DEFAULT_K, description: `how many restaurants (1–${MAX_K})` }),
+  ),
 });
 export type RankingsQuery = Static<typeof RankingsQuery>;
 
