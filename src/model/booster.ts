@@ -1,12 +1,13 @@
 // The boosting loop: quantize once, then per round gradients (through the Objective, on both threads) → sampled rows
 // and features → one depth-wise tree → margins updated incrementally (train through the bin codes, validation
 // through the float thresholds). With validation rows, early stopping keeps the trees up to the best round of the
-// eval metric, and isotonic calibration may be fitted on those rows' raw probabilities; never on training rows.
+// eval metric, and a calibration may be fitted on those rows' margins (calibration.ts: Platt, beta or interpolated
+// isotonic, chosen out of fold); never on training rows.
 import { RodentError } from "../errors.js";
 import type { FeatureTable } from "../features/schema.js";
 import type { Logger } from "../util/log.js";
 import { weightedRocAuc } from "./binary-metrics.js";
-import { fitIsotonic } from "./calibration.js";
+import { fitCalibration } from "./calibration.js";
 import { type Cuts, computeCuts, MISSING_BIN } from "./cuts.js";
 import { type EvalMetric, type EvalMetricName, evalMetricFor, logloss } from "./eval-metric.js";
 import { type GrownTree, growTree, HistogramPool } from "./grower.js";
@@ -14,7 +15,7 @@ import { HistEngine } from "./hist-engine.js";
 import { histogramSize } from "./histogram.js";
 import { rocAuc } from "./metrics.js";
 import { Model } from "./model.js";
-import { type Objective, type ObjectiveName, type ObjectiveSpec, objectiveFor, sigmoid } from "./objective.js";
+import { type Objective, type ObjectiveName, type ObjectiveSpec, objectiveFor } from "./objective.js";
 import type { TrainParams } from "./params.js";
 import type { QuantizedMatrix } from "./quantize.js";
 import { quantize } from "./quantize.js";
@@ -43,7 +44,7 @@ export interface TrainInput {
   /** the validation metric early stopping watches (default: logloss, poisson-nloglik or rmse by objective) */
   evalMetric?: EvalMetricName;
   /**
-   * fit isotonic calibration on the validation rows (binary:logistic only). Default: on when unweighted validation
+   * fit a calibration on the validation rows (binary:logistic only; calibration.ts chooses the map). Default: on when unweighted validation
    * rows are given and the objective is binary:logistic, as the app's pipeline wants calibrated probabilities; the
    * table API (train() in table.ts) asks for it explicitly instead.
    */
@@ -143,7 +144,7 @@ function checkInput(input: TrainInput, obj: Objective): void {
     bad("calibrate", `calibrates probabilities: it needs objective binary:logistic, not ${obj.name}`);
   }
   if (input.calibrate && valid?.weight) {
-    bad("calibrate", "isotonic calibration does not take weights: leave valid.weight out, or calibrate: false");
+    bad("calibrate", "calibration does not take weights: leave valid.weight out, or calibrate: false");
   }
 }
 
@@ -295,11 +296,9 @@ async function boost(
   let validFigures: Record<string, number> = {};
   if (valid) {
     const vm = model.forest.marginTable(valid.table);
-    // default: calibrate binary models on unweighted validation rows (isotonic regression takes no weights)
+    // default: calibrate binary models on unweighted validation rows (the calibration fit takes no weights)
     if (input.calibrate ?? (binary && !validWeight)) {
-      const raw = new Float64Array(vm.length);
-      for (let i = 0; i < vm.length; i++) raw[i] = sigmoid(vm[i]);
-      model.calibration = fitIsotonic(raw, binaryLabel(valid.label));
+      model.calibration = fitCalibration(vm, binaryLabel(valid.label));
     }
     validFigures = { [`valid_${metric.name}`]: bestScore };
     if (binary) {

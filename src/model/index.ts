@@ -13,7 +13,14 @@ export {
   weightedRocAuc,
 } from "./binary-metrics.js";
 export { logloss, type TrainInput, type TrainSet, trainModel } from "./booster.js";
-export { applyCalibration, type Calibration, fitIsotonic } from "./calibration.js";
+export {
+  applyCalibration,
+  type Calibration,
+  type CalibrationSelection,
+  calibrateMargin,
+  fitCalibration,
+  fitIsotonic,
+} from "./calibration.js";
 export { saabas, treeShap } from "./contributions.js";
 export { parseCsv, readCsv } from "./csv-table.js";
 export { DEFAULT_METRIC, EVAL_METRICS, type EvalMetricName } from "./eval-metric.js";
@@ -22,6 +29,8 @@ export { loadModel } from "./load.js";
 export {
   brier,
   type CoreMetrics,
+  type DaysEarlier,
+  daysEarlier,
   type EvalMetrics,
   ece,
   evaluateScores,

@@ -112,7 +112,8 @@ export function loadModel(json: string | object): Model {
       `base_score ${JSON.stringify(bs)} is not a prediction of ${objective.name}${objective.name === "binary:logistic" ? " (a number in (0, 1))" : ""}`,
     );
   }
-  if (!checkCalibration(o.calibration)) bad("calibration is not {kind: none} or a monotone isotonic map");
+  if (!checkCalibration(o.calibration))
+    bad("calibration is not a known increasing map (none, platt, beta, isotonic-interpolated or isotonic)");
   if (!Array.isArray(o.trees)) bad("trees is not an array");
   const nf = schema.features.length;
   const trees = (o.trees as unknown[]).map((t, i) => {

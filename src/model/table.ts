@@ -36,7 +36,7 @@ export interface TableTrainOptions {
   weight?: string;
   /** validation rows: a table with the same columns, or a share of the training rows held out at random */
   valid?: Table | { fraction: number };
-  /** fit isotonic calibration on the validation rows (binary:logistic only; default false) */
+  /** fit a calibration on the validation rows (binary:logistic only; default false; see calibration.ts) */
   calibrate?: boolean;
   objective?: ObjectiveName;
   /** the validation metric early stopping watches (default by objective: logloss, poisson-nloglik, rmse) */

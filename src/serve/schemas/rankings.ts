@@ -26,9 +26,12 @@ export const RankingsQuery = Type.Object({
 export type RankingsQuery = Static<typeof RankingsQuery>;
 
 export const RankedRestaurant = Type.Object({
-  rank: Type.Integer(),
+  rank: Type.Integer({
+    description: "rank in this list (city or borough) by the model's raw score; equal raw scores share a rank",
+  }),
+  city_rank: Type.Integer({ description: "rank in the whole city, as in /v1/restaurants/{camis}/risk" }),
   restaurant: Restaurant,
-  probability: Type.Number(),
+  probability: Type.Number({ description: "calibrated probability, strictly between 0 and 1" }),
   band: RiskBand,
   reasons: Type.Array(Reason),
 });
