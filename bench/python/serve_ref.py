@@ -1,12 +1,14 @@
 """Reference service for bench/serve.ts: the stack rodent-risk replaces (FastAPI + uvicorn + XGBoost).
 
-Serves the same model (our trees exported to XGBoost JSON, plus the same isotonic calibration applied with
-np.interp, which interpolates and clamps exactly like ours) over the same serving feature table, with the same
+Serves the same model (our trees exported to XGBoost JSON, plus the same calibration, applied by the loader module
+of our MLflow pyfunc flavor, which bench/serve.ts writes beside the model) over the same serving feature table,
+ranked by the raw margin as ours is, with the same
 three endpoints and the same validation rules (every feature required, null = missing, no extra fields, at
 most 1000 rows). It is written the way such a service usually is: pydantic models, one worker.
 Reasons use XGBoost's approx_contribs (Saabas), as ours do, and are cached per restaurant, as ours are.
 
-Run: python serve_ref.py DIR PORT   (DIR holds model.json, calibration.json, table.json from bench/serve.ts)
+Run: python serve_ref.py DIR PORT   (DIR holds model.json, calibration.json, table.json and rodent_risk_pyfunc.py
+from bench/serve.ts)
 """
 
 import json
@@ -21,6 +23,9 @@ from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 DIR, PORT = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, DIR)
+from rodent_risk_pyfunc import calibrate as calibrate_margin  # noqa: E402  (the service's calibration)
+
 booster = xgb.Booster()
 booster.load_model(f"{DIR}/model.json")
 booster.set_param({"nthread": 1})
@@ -33,28 +38,29 @@ CAMIS: list[str] = table["camis"]
 ROW_OF = {c: i for i, c in enumerate(CAMIS)}
 
 
-def calibrate(p: np.ndarray) -> np.ndarray:
-    if calib["kind"] == "none":
-        return p
-    return np.interp(p, calib["x"], calib["y"])
+def margins(x: np.ndarray) -> np.ndarray:
+    return booster.inplace_predict(x, predict_type="margin").astype(np.float64)
 
 
-def predict(x: np.ndarray) -> np.ndarray:
-    return calibrate(booster.inplace_predict(x))
+def predict(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(calibrated probabilities, raw margins)"""
+    z = margins(x)
+    return calibrate_margin(calib, z), z
 
 
-SCORES = predict(X)
-ASCENDING = np.sort(SCORES)
-ORDER = np.argsort(-SCORES, kind="stable")
+SCORES, MARGINS = predict(X)
+ASCENDING = np.sort(MARGINS)
+ORDER = np.argsort(-MARGINS, kind="stable")
 N = len(SCORES)
 
 
-def top_fraction(p: np.ndarray) -> np.ndarray:
-    return (N - np.searchsorted(ASCENDING, p, side="right")) / N
+def top_fraction(z: np.ndarray) -> np.ndarray:
+    """rank / N, rank = 1 + the restaurants with a strictly higher raw score"""
+    return np.minimum(1.0, (N - np.searchsorted(ASCENDING, z, side="right") + 1) / N)
 
 
 def band(t: float) -> str:
-    return "high" if t < 0.05 else "elevated" if t < 0.2 else "moderate" if t < 0.5 else "low"
+    return "high" if t <= 0.05 else "elevated" if t <= 0.2 else "moderate" if t <= 0.5 else "low"
 
 
 @lru_cache(maxsize=None)
@@ -101,15 +107,16 @@ def risk(camis: str, response: Response):
     i = ROW_OF.get(camis)
     if i is None:
         raise HTTPException(404, f"restaurant {camis} is not active")
-    p = float(predict(X[i : i + 1])[0])
-    t = float(top_fraction(np.array([p]))[0])
+    pp, zz = predict(X[i : i + 1])
+    p = float(pp[0])
+    t = float(top_fraction(zz)[0])
     response.headers["x-model-version"] = VERSION
     return {
         "restaurant": {"camis": camis},
         "probability": p,
         "band": band(t),
         "top_fraction": t,
-        "rank": round(t * N) + 1,
+        "rank": round(t * N),
         "model": {"version": VERSION, "role": "champion", "alias": "champion"},
         "reasons": reasons(i),
     }
@@ -120,8 +127,8 @@ def predict_rows(body: PredictBody, response: Response):
     x = np.array(
         [[np.nan if (v := getattr(r, n)) is None else v for n in NAMES] for r in body.rows], dtype=np.float32
     )
-    p = predict(x)
-    t = top_fraction(p)
+    p, z = predict(x)
+    t = top_fraction(z)
     response.headers["x-model-version"] = VERSION
     return {
         "model": {"version": VERSION, "role": "champion", "alias": "champion"},
@@ -138,7 +145,7 @@ def rankings(k: int = 20):
     items = []
     for r, i in enumerate(ORDER[:k]):
         p = float(SCORES[i])
-        items.append({"rank": r + 1, "camis": CAMIS[i], "probability": p, "band": band(float(top_fraction(np.array([p]))[0])), "reasons": reasons(int(i))})
+        items.append({"rank": r + 1, "camis": CAMIS[i], "probability": p, "band": band(float(top_fraction(MARGINS[i : i + 1])[0])), "reasons": reasons(int(i))})
     return {"k": k, "total": N, "items": items}
 
 

@@ -37,10 +37,17 @@ const Env = z.object({
   RODENT_MODEL_URI: z.string().default("models:/rodent-risk@champion"),
   RODENT_CANARY_SHARE: z.coerce.number().min(0).max(1).default(0.1),
   RODENT_POLL_SECONDS: z.coerce.number().min(0).default(30),
+  // Slow clients (docs/serving.md, Limits): whole request, headers, idle socket; admin requests per minute per IP.
+  RODENT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  RODENT_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  RODENT_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  RODENT_ADMIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   // Argo Server, for the retrain trigger on a cluster
   RODENT_ARGO_SERVER: z.url().optional(),
   RODENT_ARGO_TOKEN: z.string().optional(),
   RODENT_ARGO_NAMESPACE: z.string().default("rodent-risk"),
+  // PEM file of the CA that signed the Argo Server's certificate (a self-signed server, the usual install)
+  RODENT_ARGO_CA_FILE: z.string().min(1).optional(),
 });
 
 export type RawEnv = z.infer<typeof Env>;
@@ -78,8 +85,17 @@ export interface Config {
     readonly modelUri: string;
     readonly canaryShare: number;
     readonly pollSeconds: number;
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly connectionTimeoutMs: number;
+    readonly adminRateLimit: number;
   };
-  readonly argo: { readonly server?: string; readonly token?: string; readonly namespace: string };
+  readonly argo: {
+    readonly server?: string;
+    readonly token?: string;
+    readonly namespace: string;
+    readonly caFile?: string;
+  };
 }
 
 function deepFreeze<T>(o: T): T {
@@ -105,6 +121,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.RODENT_STORE === "s3" && !e.RODENT_S3_BUCKET) {
     throw new RodentError("RODENT_ERR_CONFIG", "RODENT_S3_BUCKET: required when RODENT_STORE=s3", {
       variable: "RODENT_S3_BUCKET",
+    });
+  }
+  if (e.RODENT_HEADERS_TIMEOUT_MS > e.RODENT_REQUEST_TIMEOUT_MS) {
+    throw new RodentError("RODENT_ERR_CONFIG", "RODENT_HEADERS_TIMEOUT_MS: must not exceed RODENT_REQUEST_TIMEOUT_MS", {
+      variable: "RODENT_HEADERS_TIMEOUT_MS",
     });
   }
   const cfg: Config = {
@@ -148,8 +169,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelUri: e.RODENT_MODEL_URI,
       canaryShare: e.RODENT_CANARY_SHARE,
       pollSeconds: e.RODENT_POLL_SECONDS,
+      requestTimeoutMs: e.RODENT_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.RODENT_HEADERS_TIMEOUT_MS,
+      connectionTimeoutMs: e.RODENT_CONNECTION_TIMEOUT_MS,
+      adminRateLimit: e.RODENT_ADMIN_RATE_LIMIT,
     },
-    argo: { server: e.RODENT_ARGO_SERVER, token: e.RODENT_ARGO_TOKEN, namespace: e.RODENT_ARGO_NAMESPACE },
+    argo: {
+      server: e.RODENT_ARGO_SERVER,
+      token: e.RODENT_ARGO_TOKEN,
+      namespace: e.RODENT_ARGO_NAMESPACE,
+      caFile: e.RODENT_ARGO_CA_FILE ? path.resolve(cwd, e.RODENT_ARGO_CA_FILE) : undefined,
+    },
   };
   return deepFreeze(cfg);
 }

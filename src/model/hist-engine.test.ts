@@ -116,9 +116,10 @@ describe("histogram engine (WebAssembly kernel)", () => {
     expect(Array.from(two.predictMargin(valid.table))).toEqual(Array.from(one.predictMargin(valid.table)));
   });
 
-  it("ships a binary compiled from the .wat source in the repository", () => {
+  it("ships binaries compiled from the .wat sources and a worker bundled from hist-worker.ts", () => {
     const script = path.join(import.meta.dirname, "../../scripts/build-wasm.mjs");
-    // exits 1 (and names the file) when histogram-wasm.ts is out of date with histogram.wat
+    // exits 1 (and names the file) when a *-wasm.ts is out of date with its .wat, or wasm/hist-worker-js.ts with
+    // hist-worker.ts and what it imports (objective.ts, hist-protocol.ts)
     expect(() => execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" })).not.toThrow();
   });
 });

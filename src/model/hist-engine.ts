@@ -3,36 +3,36 @@
 // row-index array the partitioner rearranges, and the output histograms. With nthread ≥ 2 a worker thread builds
 // the second half of the listed features while the caller builds the first half; every feature's histogram is
 // computed by the same kernel from the same rows in the same order, so the model is bit-identical for any nthread.
+// The worker is hist-worker.ts (typed, linted), bundled by scripts/build-wasm.mjs into wasm/hist-worker-js.ts; the
+// two sides share their layout and task kinds through hist-protocol.ts.
 import { Worker } from "node:worker_threads";
 import { RodentError } from "../errors.js";
 import type { HistBuilder, PartitionTask } from "./grower.js";
+import {
+  ARGS,
+  CTRL_SLOTS,
+  DONE,
+  type EngineLayout,
+  ERR,
+  type HistCols,
+  KIND,
+  KIND_GRADIENT,
+  KIND_HIST,
+  KIND_LEAVES,
+  KIND_PARTITION,
+  type Partition,
+  SEQ,
+  TASK_INTS,
+  type WorkerInit,
+} from "./hist-protocol.js";
 import { HIST_STRIDE } from "./histogram.js";
+import { type Objective, type ObjectiveSpec, objectiveFor } from "./objective.js";
+import { HIST_WORKER_JS } from "./wasm/hist-worker-js.js";
 import { HISTOGRAM_WASM } from "./wasm/histogram-wasm.js";
 import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "./wasm/runtime.js";
 
-type Partition = (
-  bins: number,
-  n: number,
-  rows: number,
-  scratch: number,
-  begin: number,
-  end: number,
-  feature: number,
-  splitBin: number,
-  missLeft: number,
-) => number;
-type HistCols = (
-  bins: number,
-  n: number,
-  gh: number,
-  rows: number,
-  begin: number,
-  end: number,
-  feats: number,
-  nf: number,
-  out: number,
-  scratch: number,
-) => void;
+/** The worker's code (hist-worker.ts, bundled by scripts/build-wasm.mjs), decoded once per process. */
+let workerSource: string | null = null;
 
 const FEATURE_BYTES = HIST_STRIDE * 16;
 const SCRATCH_BYTES = 4 * FEATURE_BYTES;
@@ -42,87 +42,8 @@ const PARALLEL_MIN_UPDATES = 64 * 1024;
 const PARALLEL_MIN_ROWS = 16 * 1024;
 /** a worker that has not answered in this long is taken for dead (the caller would otherwise wait forever) */
 const WORKER_TIMEOUT_MS = 120_000;
-
-// control block (Int32 slots): task sequence, done sequence, error flag, then the task's 10 arguments
-const SEQ = 0;
-const DONE = 1;
-const ERR = 2;
-const KIND = 3;
-const ARGS = 4;
-const KIND_HIST = 0;
-const KIND_PARTITION = 1;
-const KIND_GRADIENT = 2;
-const KIND_LEAVES = 3;
-/** partition task record in the engine's memory: begin, end, feature, splitBin, missLeft, then the result (mid) */
-const TASK_INTS = 6;
-const CTRL_SLOTS = 16;
 /** partition tasks per call (one per node of a level); more are done in several calls */
 const MAX_TASKS = 1024;
-
-// Plain JS (eval'd), so the same code runs from src/ under tsx/vitest and from dist/.
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, ctrlOffset } = workerData;
-const ctrl = new Int32Array(memory.buffer, ctrlOffset, ${CTRL_SLOTS});
-function fail() {
-  Atomics.store(ctrl, ${ERR}, 1);
-  Atomics.store(ctrl, ${DONE}, -2);
-  Atomics.notify(ctrl, ${DONE});
-}
-let k;
-try {
-  k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-} catch (e) {
-  fail();
-  throw e;
-}
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, ${SEQ}, seen);
-  const seq = Atomics.load(ctrl, ${SEQ});
-  if (seq < 0) break;
-  seen = seq;
-  try {
-    const a = ctrl.subarray(${ARGS}, ${ARGS + 10});
-    const kind = Atomics.load(ctrl, ${KIND});
-    if (kind === ${KIND_HIST}) k.histCols(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-    else if (kind === ${KIND_GRADIENT}) {
-      // binary:logistic gradients of rows [a[3], a[4]); the same formula as logisticGradients in hist-engine.ts
-      const gh = new Float64Array(memory.buffer, a[0], 2 * a[4]);
-      const margin = new Float64Array(memory.buffer, a[1], a[4]);
-      const label = new Uint8Array(memory.buffer, a[2], a[4]);
-      const spw = new Float64Array(memory.buffer, a[5], 1)[0];
-      for (let i = a[3]; i < a[4]; i++) {
-        const p = 1 / (1 + Math.exp(-margin[i]));
-        const w = label[i] ? spw : 1;
-        gh[2 * i] = (p - label[i]) * w;
-        gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
-      }
-    } else if (kind === ${KIND_LEAVES}) {
-      // margin[rows[i]] += value for the leaf segments [a[3], a[4]) of the list at a[2]: (begin, end, value)
-      const margin = new Float64Array(memory.buffer, a[0], a[5]);
-      const rows = new Uint32Array(memory.buffer, a[1], a[5]);
-      const seg = new Float64Array(memory.buffer, a[2], 3 * a[4]);
-      for (let s = a[3]; s < a[4]; s++) {
-        const v = seg[3 * s + 2];
-        for (let i = seg[3 * s], e = seg[3 * s + 1]; i < e; i++) margin[rows[i]] += v;
-      }
-    } else {
-      // partition tasks [a[4], a[5]) of the list at a[3]: (begin, end, feature, splitBin, missLeft) → mid
-      const t = new Int32Array(memory.buffer, a[3], ${TASK_INTS} * a[5]);
-      for (let i = a[4]; i < a[5]; i++) {
-        const o = ${TASK_INTS} * i;
-        t[o + 5] = k.partition(a[0], a[1], a[2], a[6], t[o], t[o + 1], t[o + 2], t[o + 3], t[o + 4]);
-      }
-    }
-  } catch (e) {
-    fail();
-    throw e;
-  }
-  Atomics.store(ctrl, ${DONE}, seq);
-  Atomics.notify(ctrl, ${DONE});
-}
-`;
 
 export interface HistEngineOptions {
   n: number;
@@ -131,6 +52,10 @@ export interface HistEngineOptions {
   nthread: number;
   /** histogram buffers to reserve in the engine's memory, written in place by the kernel (others are copied) */
   histograms?: number;
+  /** the loss gradients() computes (default binary:logistic) */
+  objective?: ObjectiveSpec;
+  /** reserve a per-row weight array (`weight`), which gradients() then applies */
+  weighted?: boolean;
 }
 
 export class HistEngine implements HistBuilder {
@@ -140,11 +65,13 @@ export class HistEngine implements HistBuilder {
   readonly bins: Uint8Array;
   /** the row-index array of the current tree (partitioned in place by the grower) */
   readonly rows: Uint32Array;
-  /** training margins and labels, shared with the worker (gradients() and addLeaves() read and write them) */
+  /** training margins, labels and weights, shared with the worker (gradients() and addLeaves() use them) */
   readonly margin: Float64Array;
-  readonly label: Uint8Array;
+  readonly label: Float32Array;
+  readonly weight: Float32Array | null;
   /** interleaved (gradient, hessian) per row, as the histogram kernel reads them */
   readonly gh: Float64Array;
+  readonly objective: Objective;
   private readonly memory: WasmMemory;
   private readonly histCols: HistCols;
   private readonly partitionKernel: Partition;
@@ -159,15 +86,9 @@ export class HistEngine implements HistBuilder {
     feats: number;
     out: number;
     scratch: number[];
-    tasks: number;
     rowScratch: number[];
-    leaves: number;
-    scalars: number;
-    margin: number;
-    label: number;
   };
   private readonly leaves: Float64Array;
-  private readonly scalars: Float64Array;
   private worker: Worker | null = null;
   private seq = 0;
   private readonly histSlots: { at: number; left: number };
@@ -188,9 +109,9 @@ export class HistEngine implements HistBuilder {
     const scratch = [take(SCRATCH_BYTES), take(SCRATCH_BYTES)];
     const tasks = take(4 * TASK_INTS * MAX_TASKS);
     const leaves = take(8 * 3 * MAX_TASKS);
-    const scalars = take(64);
     const margin = take(8 * n);
-    const label = take(n);
+    const label = take(4 * n);
+    const weight = opts.weighted ? take(4 * n) : 0;
     const rowScratch = [take(4 * n), opts.nthread >= 2 ? take(4 * n) : 0];
     const gh = take(16 * n);
     const rows = take(4 * n);
@@ -206,11 +127,11 @@ export class HistEngine implements HistBuilder {
     }
     this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
     const buf = this.memory.buffer;
-    this.at = { bins, gh, rows, feats, out, scratch, tasks, rowScratch, leaves, scalars, margin, label };
+    this.at = { bins, gh, rows, feats, out, scratch, rowScratch };
     this.margin = new Float64Array(buf, margin, n);
-    this.label = new Uint8Array(buf, label, n);
+    this.label = new Float32Array(buf, label, n);
+    this.weight = weight ? new Float32Array(buf, weight, n) : null;
     this.leaves = new Float64Array(buf, leaves, 3 * MAX_TASKS);
-    this.scalars = new Float64Array(buf, scalars, 8);
     this.tasks = new Int32Array(buf, tasks, TASK_INTS * MAX_TASKS);
     this.histSlots = { at: hists, left: nHist };
     this.ctrl = new Int32Array(buf, ctrlAt, CTRL_SLOTS);
@@ -219,15 +140,17 @@ export class HistEngine implements HistBuilder {
     this.gh = new Float64Array(buf, gh, 2 * n);
     this.rows = new Uint32Array(buf, rows, n);
     this.bins = new Uint8Array(buf, bins, n * F);
+    const spec = opts.objective ?? { name: "binary:logistic" };
+    this.objective = objectiveFor(spec);
     const memory = this.memory;
     const kernels = new WA.Instance(wasmModule(HISTOGRAM_WASM), { env: { memory } }).exports;
     this.histCols = kernels.histCols as HistCols;
     this.partitionKernel = kernels.partition as Partition;
     if (opts.nthread >= 2) {
-      this.worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module: wasmModule(HISTOGRAM_WASM), memory, ctrlOffset: ctrlAt },
-      });
+      const layout: EngineLayout = { n, ctrl: ctrlAt, margin, label, weight, gh, rows, leaves, tasks };
+      const init: WorkerInit = { module: wasmModule(HISTOGRAM_WASM), memory, layout, objective: spec };
+      workerSource ??= Buffer.from(HIST_WORKER_JS, "base64").toString("utf8");
+      this.worker = new Worker(workerSource, { eval: true, workerData: init });
       // a forgotten engine must not keep the process alive; close() is still the normal way out
       this.worker.unref();
     }
@@ -295,19 +218,15 @@ export class HistEngine implements HistBuilder {
   }
 
   /**
-   * binary:logistic gradients of every row from `margin` and `label` into `gh`, the second half of the rows on the
-   * worker. Same formula on both threads, so the same numbers for any nthread.
+   * Gradients of every row through the objective, from `margin`, `label` and `weight` into `gh`: the first half of
+   * the rows here, the second half on the worker. Both threads run the same Objective.gradient, so the numbers are
+   * the same for any nthread.
    */
-  gradients(scalePosWeight: number): void {
+  gradients(): void {
     const n = this.n;
     const half = this.worker && n >= PARALLEL_MIN_ROWS ? n >> 1 : n;
-    let seq = 0;
-    if (half < n) {
-      const { at } = this;
-      this.scalars[0] = scalePosWeight;
-      seq = this.post(KIND_GRADIENT, [at.gh, at.margin, at.label, half, n, at.scalars]);
-    }
-    logisticGradients(this.gh, this.margin, this.label, 0, half, scalePosWeight);
+    const seq = half < n ? this.post(KIND_GRADIENT, [half, n]) : 0;
+    this.objective.gradient(this.margin, this.label, this.weight, this.gh, 0, half);
     if (seq) this.waitWorker(seq);
   }
 
@@ -330,8 +249,7 @@ export class HistEngine implements HistBuilder {
       seg[3 * i + 1] = segments[i].end;
       seg[3 * i + 2] = segments[i].value;
     }
-    const { at } = this;
-    const seq = this.post(KIND_LEAVES, [at.margin, at.rows, at.leaves, 0, k, this.n]);
+    const seq = this.post(KIND_LEAVES, [0, k]);
     meanwhile();
     this.waitWorker(seq);
   }
@@ -384,7 +302,7 @@ export class HistEngine implements HistBuilder {
       if (cut === 0) cut = 1;
     }
     const { at } = this;
-    const seq = cut < k ? this.post(KIND_PARTITION, [at.bins, this.n, at.rows, at.tasks, cut, k, at.rowScratch[1]]) : 0;
+    const seq = cut < k ? this.post(KIND_PARTITION, [at.bins, this.n, at.rows, cut, k, at.rowScratch[1]]) : 0;
     for (let i = 0; i < cut; i++) {
       const o = TASK_INTS * i;
       t[o + 5] = this.partitionKernel(
@@ -428,22 +346,5 @@ export class HistEngine implements HistBuilder {
     Atomics.notify(this.ctrl, SEQ);
     void this.worker.terminate();
     this.worker = null;
-  }
-}
-
-/** The worker's gradient formula (WORKER_SOURCE), for the caller's half. */
-function logisticGradients(
-  gh: Float64Array,
-  margin: Float64Array,
-  label: Uint8Array,
-  from: number,
-  to: number,
-  spw: number,
-): void {
-  for (let i = from; i < to; i++) {
-    const p = 1 / (1 + Math.exp(-margin[i]));
-    const w = label[i] ? spw : 1;
-    gh[2 * i] = (p - label[i]) * w;
-    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
   }
 }

@@ -5,6 +5,7 @@ import { RodentError } from "../errors.js";
 import type { FeatureSchema } from "../features/schema.js";
 import { checkCalibration } from "./calibration.js";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, Model, type ModelMeta } from "./model.js";
+import { isObjectiveName, OBJECTIVES, objectiveFor } from "./objective.js";
 import { checkParams, type TrainParams } from "./params.js";
 import type { Tree } from "./tree.js";
 
@@ -94,7 +95,10 @@ export function loadModel(json: string | object): Model {
   if (!o || typeof o !== "object") bad("not a JSON object");
   if (o.format !== MODEL_FORMAT) bad(`format is ${JSON.stringify(o.format)}, expected "${MODEL_FORMAT}"`);
   if (o.version !== MODEL_FORMAT_VERSION) bad(`version ${JSON.stringify(o.version)} is not supported (expected 1)`);
-  if (o.objective !== "binary:logistic") bad(`objective ${JSON.stringify(o.objective)} is not binary:logistic`);
+  if (!isObjectiveName(o.objective)) {
+    bad(`objective ${JSON.stringify(o.objective)} is not one of ${OBJECTIVES.join(", ")}`);
+  }
+  const objective = objectiveFor({ name: o.objective });
   const schema = checkSchema(o.schema);
   let params: TrainParams;
   try {
@@ -103,8 +107,13 @@ export function loadModel(json: string | object): Model {
     bad(`params: ${(e as Error).message}`, e);
   }
   const bs = o.base_score;
-  if (typeof bs !== "number" || !(bs > 0 && bs < 1)) bad("base_score must be a number in (0, 1)");
-  if (!checkCalibration(o.calibration)) bad("calibration is not {kind: none} or a monotone isotonic map");
+  if (typeof bs !== "number" || !objective.validBaseScore(bs)) {
+    bad(
+      `base_score ${JSON.stringify(bs)} is not a prediction of ${objective.name}${objective.name === "binary:logistic" ? " (a number in (0, 1))" : ""}`,
+    );
+  }
+  if (!checkCalibration(o.calibration))
+    bad("calibration is not a known increasing map (none, platt, beta, isotonic-interpolated or isotonic)");
   if (!Array.isArray(o.trees)) bad("trees is not an array");
   const nf = schema.features.length;
   const trees = (o.trees as unknown[]).map((t, i) => {
@@ -113,5 +122,5 @@ export function loadModel(json: string | object): Model {
   });
   const meta = (o.meta && typeof o.meta === "object" ? o.meta : {}) as ModelMeta;
   if (typeof meta.createdAt !== "string") bad("meta.createdAt is missing");
-  return new Model(schema, params, trees, bs, o.calibration, meta);
+  return new Model(schema, params, trees, bs, o.calibration, meta, objective.name);
 }

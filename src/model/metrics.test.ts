@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { brier, ece, evaluateScores, liftAtFraction, prAuc, precisionAtFraction, rocAuc } from "./metrics.js";
+import {
+  brier,
+  daysEarlier,
+  ece,
+  evaluateScores,
+  liftAtFraction,
+  prAuc,
+  precisionAtFraction,
+  rocAuc,
+} from "./metrics.js";
+import { rng } from "./random.js";
 
 describe("metrics", () => {
   it("ROC-AUC counts ties as half", () => {
@@ -72,5 +82,49 @@ describe("metrics", () => {
     expect(m.by_borough.Bronx.n).toBe(80);
     expect(m.by_borough.Bronx).not.toHaveProperty("by_borough");
     expect(m.lift_at["5"]).toBeGreaterThan(1);
+  });
+  it("days earlier: the window's dates handed out again in score order", () => {
+    const day = Int32Array.from([0, 1, 2, 3]);
+    const y = Uint8Array.from([0, 0, 1, 1]);
+    // The two positives, inspected on days 2 and 3, get days 0 and 1.
+    expect(daysEarlier(y, [0.1, 0.2, 0.9, 0.8], day)).toEqual({
+      mean: 2,
+      median: 2,
+      sd: 0,
+      later: 0,
+      positives: 2,
+      first_half_share: 1,
+      actual_first_half_share: 0,
+    });
+    // Backwards: the positives (days 0 and 2) get days 3 and 2: one found 3 days later, one on the same day.
+    const back = daysEarlier(Uint8Array.from([1, 0, 1, 0]), [0.1, 0.9, 0.2, 0.8], day);
+    expect(back.mean).toBe(-1.5);
+    expect(back.later).toBe(1);
+    expect(back.median).toBe(-1.5);
+    expect(back.sd).toBeCloseTo(1.5 * Math.SQRT2, 12);
+    // A constant score is a random order: every row gets the mean date, later and the first half pro rata.
+    const flat = daysEarlier(y, [0.5, 0.5, 0.5, 0.5], day);
+    expect(flat.mean).toBe(1); // (2 − 1.5 + 3 − 1.5) / 2
+    expect(flat.later).toBe(0.25); // day 2: one of four slots (day 3) is later; day 3: none
+    expect(flat.first_half_share).toBe(0.5);
+    expect(daysEarlier(new Uint8Array(3), [1, 2, 3], Int32Array.from([0, 1, 2])).mean).toBeNaN();
+  });
+  it("days earlier: a score that knows the truth finds positives earlier than the schedule, on random windows", () => {
+    const r = rng(9);
+    const n = 5000;
+    const truth = new Float64Array(n);
+    const y = new Uint8Array(n);
+    const day = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      truth[i] = r() ** 3;
+      y[i] = r() < truth[i] ? 1 : 0;
+      day[i] = Math.floor(r() * 182);
+    }
+    const d = daysEarlier(y, truth, day);
+    expect(d.mean).toBeGreaterThan(30);
+    expect(d.first_half_share).toBeGreaterThan(d.actual_first_half_share + 0.2);
+    expect(d.later).toBeLessThan(d.positives / 3);
+    const m = evaluateScores({ label: y, score: truth, day, borough: new Uint8Array(n) });
+    expect(m.days_earlier).toEqual(d);
   });
 });

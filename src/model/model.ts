@@ -5,7 +5,7 @@ import type { FeatureSchema, FeatureTable } from "../features/schema.js";
 import { applyCalibration, type Calibration } from "./calibration.js";
 import { saabas, treeShap } from "./contributions.js";
 import { Forest } from "./forest.js";
-import { sigmoid } from "./objective.js";
+import { logitFloat32, type Objective, type ObjectiveName, objectiveFor } from "./objective.js";
 import type { TrainParams } from "./params.js";
 import type { Tree } from "./tree.js";
 
@@ -34,38 +34,40 @@ export interface TreeJSON {
 export interface ModelArtifactJSON {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_FORMAT_VERSION;
-  objective: "binary:logistic";
+  objective: ObjectiveName;
   schema: FeatureSchema;
   params: TrainParams;
-  /** intercept in probability space (float32), as XGBoost's learner_model_param.base_score */
+  /** intercept in prediction space (float32), as XGBoost's learner_model_param.base_score */
   base_score: number;
   calibration: Calibration;
   meta: ModelMeta;
   trees: TreeJSON[];
 }
 
-/** float32 base score → margin the way XGBoost does it (ProbToMargin in float arithmetic). */
-export function baseScoreToMargin(baseScore: number): number {
-  const t = Math.fround(Math.fround(1 / Math.fround(baseScore)) - 1);
-  return Math.fround(-Math.log(t));
-}
+/** float32 base score → margin the way XGBoost does it for binary:logistic (ProbToMargin in float arithmetic). */
+export const baseScoreToMargin = logitFloat32;
 
 export type ContributionMethod = "treeshap" | "saabas";
 
 export class Model {
   readonly forest: Forest;
   readonly baseMargin: number;
+  /** the loss it was trained with: its transform turns margins into predictions */
+  readonly objective: Objective;
 
   constructor(
     readonly schema: FeatureSchema,
     readonly params: TrainParams,
     readonly trees: readonly Tree[],
-    /** intercept in probability space, float32 */
+    /** intercept in prediction space (probability for binary:logistic), float32 */
     readonly baseScore: number,
     public calibration: Calibration,
     public meta: ModelMeta,
+    objective: ObjectiveName = "binary:logistic",
   ) {
-    this.baseMargin = baseScoreToMargin(baseScore);
+    // the objective's own parameters (scale_pos_weight) only matter in training: scoring needs its transform
+    this.objective = objectiveFor({ name: objective });
+    this.baseMargin = this.objective.baseMargin(baseScore);
     this.forest = new Forest(trees, this.baseMargin, schema.features.length);
   }
 
@@ -73,30 +75,32 @@ export class Model {
     return this.schema.features.length;
   }
 
-  /** Raw margins (log-odds) of every row. */
+  /** Raw margins (log-odds for binary:logistic, log of the mean for count:poisson) of every row. */
   predictMargin(table: FeatureTable): Float64Array {
     this.assertSchema(table.schema);
     return this.forest.marginTable(table);
   }
 
-  /** Uncalibrated probabilities (sigmoid of the margin). */
+  /** Uncalibrated predictions: probabilities (sigmoid of the margin), or the objective's transform of it. */
   predictRaw(table: FeatureTable): Float64Array {
     const m = this.predictMargin(table);
-    for (let i = 0; i < m.length; i++) m[i] = sigmoid(m[i]);
+    const t = this.objective.transform;
+    for (let i = 0; i < m.length; i++) m[i] = t(m[i]);
     return m;
   }
 
-  /** Calibrated probabilities. */
+  /** Calibrated probabilities (predictions as predictRaw gives them when the model has no calibration). */
   predictProba(table: FeatureTable): Float64Array {
     const m = this.predictMargin(table);
     const c = this.calibration;
-    for (let i = 0; i < m.length; i++) m[i] = applyCalibration(c, sigmoid(m[i]));
+    const t = this.objective.transform;
+    for (let i = 0; i < m.length; i++) m[i] = applyCalibration(c, t(m[i]));
     return m;
   }
 
-  /** Calibrated probability of one row in schema order (NaN = missing). */
+  /** Calibrated prediction of one row in schema order (NaN = missing). */
   predictRow(row: Float32Array): number {
-    return applyCalibration(this.calibration, sigmoid(this.forest.marginRow(row)));
+    return applyCalibration(this.calibration, this.objective.transform(this.forest.marginRow(row)));
   }
 
   marginRow(row: Float32Array): number {
@@ -152,7 +156,7 @@ export class Model {
     return {
       format: MODEL_FORMAT,
       version: MODEL_FORMAT_VERSION,
-      objective: "binary:logistic",
+      objective: this.objective.name,
       schema: this.schema,
       params: { ...this.params },
       base_score: this.baseScore,

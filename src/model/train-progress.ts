@@ -4,8 +4,9 @@ import type { Logger } from "../util/log.js";
 
 export interface RoundInfo {
   round: number;
-  trainLogloss?: number;
-  validLogloss: number;
+  /** the eval metric on (a sample of) the training rows and on the validation rows, when there are any */
+  train?: number;
+  valid?: number;
   trainAuc?: number;
   validAuc?: number;
   bestRound: number;
@@ -20,8 +21,9 @@ const fmt = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(5));
 
 export function trainProgress(
   log: Logger | undefined,
-  opts: { total: number; everyRounds: number; tty?: boolean },
+  opts: { total: number; everyRounds: number; tty?: boolean; metric?: string },
 ): TrainProgress {
+  const metric = opts.metric ?? "logloss";
   const tty = opts.tty ?? Boolean(process.stderr.isTTY);
   const start = Date.now();
   let lastDraw = 0;
@@ -33,16 +35,16 @@ export function trainProgress(
         if (!full && now - lastDraw < 100) return;
         lastDraw = now;
         process.stderr.write(
-          `\rtrain: round ${info.round + 1}/${opts.total} train logloss ${fmt(info.trainLogloss)} auc ${fmt(info.trainAuc)}` +
-            ` | valid logloss ${fmt(info.validLogloss)} auc ${fmt(info.validAuc)} | best ${info.bestRound + 1} | ${elapsed.toFixed(1)}s\x1b[K`,
+          `\rtrain: round ${info.round + 1}/${opts.total} train ${metric} ${fmt(info.train)} auc ${fmt(info.trainAuc)}` +
+            ` | valid ${metric} ${fmt(info.valid)} auc ${fmt(info.validAuc)} | best ${info.bestRound + 1} | ${elapsed.toFixed(1)}s\x1b[K`,
         );
       } else if (log && full) {
         log.info(
           {
             round: info.round + 1,
-            train_logloss: info.trainLogloss,
+            [`train_${metric}`]: info.train,
             train_auc: info.trainAuc,
-            valid_logloss: info.validLogloss,
+            [`valid_${metric}`]: info.valid,
             valid_auc: info.validAuc,
             best_round: info.bestRound + 1,
             elapsed_s: Number(elapsed.toFixed(1)),

@@ -118,7 +118,7 @@ describe("XGBoost JSON interchange", () => {
   it("refuses other objectives and mismatched feature names", () => {
     const j = JSON.parse(readFileSync(path.join(dir, "xgb.json"), "utf8"));
     const wrongObj = structuredClone(j);
-    wrongObj.learner.objective.name = "reg:squarederror";
+    wrongObj.learner.objective.name = "multi:softprob";
     expect(() => fromXGBoostJSON(wrongObj, table.schema)).toThrowError(
       expect.objectContaining({ code: "RODENT_ERR_MODEL" }),
     );

@@ -1,11 +1,13 @@
-// XGBoost JSON interchange (Booster.save_model("m.json"), xgboost 3.x): import a binary:logistic gbtree into our
-// scorer, and export ours so Python's xgboost loads it and predicts the same margins. Both sides use the same tree
-// arrays; the only care needed is float32 thresholds with the `value < threshold` rule (kept as is) and base_score,
-// which XGBoost stores in probability space and turns into a margin with float arithmetic (baseScoreToMargin).
+// XGBoost JSON interchange (Booster.save_model("m.json"), xgboost 3.x): import a gbtree (binary:logistic,
+// count:poisson or reg:squarederror) into our scorer, and export ours so Python's xgboost loads it and predicts the
+// same margins. Both sides use the same tree arrays; the only care needed is float32 thresholds with the
+// `value < threshold` rule (kept as is) and base_score, which XGBoost stores in prediction space and turns into a
+// margin with float arithmetic (Objective.baseMargin).
 import { RodentError } from "../errors.js";
 import type { FeatureSchema } from "../features/schema.js";
 import { treeFromArrays } from "./load.js";
 import { Model, treeToJSON } from "./model.js";
+import { isObjectiveName, OBJECTIVES, type ObjectiveName, objectiveFor } from "./objective.js";
 import { checkParams, DEFAULT_PARAMS } from "./params.js";
 
 function bad(msg: string): never {
@@ -18,19 +20,23 @@ function obj(o: unknown, path: string): Record<string, unknown> {
 }
 
 /** "[4.08E-1]" (3.1+) or "4.08E-1" (older) → 0.408 */
-function parseBaseScore(raw: unknown): number {
+function parseBaseScore(raw: unknown, objective: ObjectiveName): number {
   const text = String(raw ?? "").trim();
   const inner = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
   if (inner.includes(",")) bad(`base_score ${text} has several values; only single-target models are supported`);
   const v = Number(inner);
-  if (!(v > 0 && v < 1)) bad(`base_score ${text} is not a probability in (0, 1)`);
+  if (objective === "binary:logistic" && !(v > 0 && v < 1)) bad(`base_score ${text} is not a probability in (0, 1)`);
+  if (!objectiveFor({ name: objective }).validBaseScore(v)) bad(`base_score ${text} is not a ${objective} prediction`);
   return Math.fround(v);
 }
 
 export function fromXGBoostJSON(json: object, schema: FeatureSchema): Model {
   const learner = obj((json as Record<string, unknown>).learner, "learner");
   const objective = obj(learner.objective, "learner.objective");
-  if (objective.name !== "binary:logistic") bad(`objective ${String(objective.name)} is not binary:logistic`);
+  if (!isObjectiveName(objective.name)) {
+    bad(`objective ${String(objective.name)} is not one of ${OBJECTIVES.join(", ")}`);
+  }
+  const objectiveName = objective.name;
   const gb = obj(learner.gradient_booster, "learner.gradient_booster");
   if (gb.name !== "gbtree") bad(`booster ${String(gb.name)} is not gbtree`);
   const lmp = obj(learner.learner_model_param, "learner.learner_model_param");
@@ -52,7 +58,7 @@ export function fromXGBoostJSON(json: object, schema: FeatureSchema): Model {
       }
     }
   }
-  const baseScore = parseBaseScore(lmp.base_score);
+  const baseScore = parseBaseScore(lmp.base_score, objectiveName);
   const model = obj(gb.model, "learner.gradient_booster.model");
   const gmp = obj(model.gbtree_model_param, "gbtree_model_param");
   if (Number(gmp.num_parallel_tree ?? 1) !== 1) bad("num_parallel_tree > 1 is not supported");
@@ -81,6 +87,7 @@ export function fromXGBoostJSON(json: object, schema: FeatureSchema): Model {
       source: "xgboost",
       xgboost_version: Array.isArray(version) ? version.join(".") : undefined,
     },
+    objectiveName,
   );
 }
 
@@ -123,13 +130,22 @@ export function toXGBoostJSON(model: Model): object {
         num_feature: String(nf),
         num_target: "1",
       },
-      objective: {
-        name: "binary:logistic",
-        reg_loss_param: { scale_pos_weight: String(model.params.scale_pos_weight) },
-      },
+      objective: objectiveJSON(model),
     },
     version: [3, 4, 1],
   };
+}
+
+/** The objective block XGBoost writes for each loss (its parameters as strings). */
+function objectiveJSON(model: Model): object {
+  switch (model.objective.name) {
+    case "binary:logistic":
+      return { name: "binary:logistic", reg_loss_param: { scale_pos_weight: String(model.params.scale_pos_weight) } };
+    case "count:poisson":
+      return { name: "count:poisson", poisson_regression_param: { max_delta_step: "0.699999988" } };
+    case "reg:squarederror":
+      return { name: "reg:squarederror", reg_loss_param: { scale_pos_weight: "1" } };
+  }
 }
 
 const FLOAT_ARRAYS = new Set(["base_weights", "loss_changes", "split_conditions", "sum_hessian"]);

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,4 +34,18 @@ export function codeVersion(): { version: string; gitCommit: string | null } {
   }
   cached = { version: gitCommit ? `${pkgVersion}+${gitCommit.slice(0, 12)}` : pkgVersion, gitCommit };
   return cached;
+}
+
+/**
+ * Who runs the step, for the runs' `mlflow.user` tag (MLflow's own client sets it from the login name). A container
+ * user without a passwd entry (an arbitrary uid on OpenShift, say) is named by its uid.
+ */
+export function runUser(): string {
+  try {
+    const name = os.userInfo().username;
+    if (name) return name;
+  } catch {
+    /* no passwd entry for this uid */
+  }
+  return typeof process.getuid === "function" ? `uid-${process.getuid()}` : "unknown";
 }

@@ -33,6 +33,17 @@ export async function openPipelineContext(
 ): Promise<OpenPipelineContext> {
   const store = opts.store ?? createObjectStore(config);
   const tracking = await openTracking(opts.trackingConfig ?? config, store);
+  // Runs left RUNNING by a process that crashed or was killed (kill -9, OOM, a deleted pod) are ended now, at the
+  // next start, rather than staying RUNNING forever (tracking/tracker.ts, recoverInterruptedRuns).
+  try {
+    for (const r of await tracking.tracker.recoverInterruptedRuns())
+      log.warn(
+        { run: r.runId, experiment: r.experimentId, name: r.name, reason: r.reason },
+        "interrupted run marked KILLED",
+      );
+  } catch (e) {
+    log.warn({ err: e }, "could not check for interrupted runs; continuing");
+  }
   return {
     config,
     log,

@@ -1,7 +1,7 @@
 import { loadRecords } from "../data/index.js";
 import type { ObjectStore } from "../data/object-store.js";
 import { isoOfDay, type TrainingSet } from "../features/index.js";
-import { type EvalMetrics, evaluateScores, subsetLabels } from "../model/index.js";
+import { type DaysEarlier, daysEarlier, type EvalMetrics, evaluateScores, subsetLabels } from "../model/index.js";
 
 // Assembles the evaluation report of issue 3 §4 from the model stage's metrics: the model, the baselines
 // (status quo, previous rodent violation, previous score) and, on synthetic data, the oracle, all on the same
@@ -12,6 +12,7 @@ export interface BaselineMetrics {
   pr_auc: number;
   precision_at: Record<string, number>;
   lift_at: Record<string, number>;
+  days_earlier: DaysEarlier;
 }
 
 export interface OracleMetrics extends EvalMetrics {
@@ -23,7 +24,27 @@ export interface OracleMetrics extends EvalMetrics {
 export const pick = subsetLabels;
 
 function strip(m: EvalMetrics): BaselineMetrics {
-  return { auc: m.auc, pr_auc: m.pr_auc, precision_at: m.precision_at, lift_at: m.lift_at };
+  return {
+    auc: m.auc,
+    pr_auc: m.pr_auc,
+    precision_at: m.precision_at,
+    lift_at: m.lift_at,
+    days_earlier: m.days_earlier,
+  };
+}
+
+/**
+ * The schedule as it ran: the window's positives found on the days they were found, i.e. 0 days earlier by
+ * definition (the order the model's days earlier is measured against).
+ */
+function asInspected(label: Uint8Array, day: Int32Array): DaysEarlier {
+  // Scoring every row by its own date, earliest first, hands every row its own date back.
+  const d = daysEarlier(
+    label,
+    Float64Array.from(day, (x) => -x),
+    day,
+  );
+  return { ...d, mean: 0, median: 0, sd: 0, later: 0 };
 }
 
 /** Scores of the two rule baselines; no previous inspection counts as the lowest score. */
@@ -50,6 +71,7 @@ export function baselineMetrics(ts: TrainingSet, rows: Int32Array): Record<strin
       pr_auc: rate,
       precision_at: { "5": rate, "10": rate, "20": rate },
       lift_at: { "5": 1, "10": 1, "20": 1 },
+      days_earlier: asInspected(label, day),
     },
     previous_rodent: strip(evaluateScores({ label, score: ruleScore(ts.prevRodent, rows), day, borough })),
     previous_score: strip(evaluateScores({ label, score: ruleScore(ts.prevScore, rows), day, borough })),
@@ -88,7 +110,10 @@ export async function oracleMetrics(
   return { ...m, coverage: keep.length / rows.length };
 }
 
-/** Flatten metrics into tracker metric keys: prefix_auc, prefix_lift_at_10, prefix_auc.bronx … */
+/**
+ * Flatten metrics into tracker metric keys: prefix_auc, prefix_lift_at_10, prefix_auc.bronx,
+ * prefix_days_earlier_mean …
+ */
 export function flattenMetrics(
   prefix: string,
   m: BaselineMetrics & Partial<Pick<EvalMetrics, "brier" | "ece" | "n" | "positives" | "by_borough">>,
@@ -100,6 +125,11 @@ export function flattenMetrics(
   for (const k of ["auc", "pr_auc", "brier", "ece", "n", "positives"] as const) put(`${prefix}_${k}`, m[k]);
   for (const [f, v] of Object.entries(m.precision_at ?? {})) put(`${prefix}_precision_at_${f}`, v);
   for (const [f, v] of Object.entries(m.lift_at ?? {})) put(`${prefix}_lift_at_${f}`, v);
+  if (m.days_earlier) {
+    for (const k of ["mean", "median", "sd", "later", "first_half_share"] as const) {
+      put(`${prefix}_days_earlier_${k}`, m.days_earlier[k]);
+    }
+  }
   for (const [b, bm] of Object.entries(m.by_borough ?? {})) {
     const slug = b.toLowerCase().replace(/\s+/g, "_");
     put(`${prefix}_auc.${slug}`, bm.auc);

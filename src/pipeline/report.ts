@@ -1,4 +1,4 @@
-import type { EvalMetrics } from "../model/index.js";
+import type { DaysEarlier, EvalMetrics } from "../model/index.js";
 import type { AppliedPlan } from "./promotion.js";
 import type { PipelineDetails, PipelineResult } from "./run.js";
 import type { EvaluationOutput } from "./steps/evaluate.js";
@@ -51,6 +51,25 @@ function boroughTable(m: EvalMetrics, other?: EvalMetrics | null): string {
   return table(head, rows);
 }
 
+/** Days earlier (the Chicago measure) of each ranking, one row each, with the model/oracle ratio. */
+function daysTable(rows: [string, DaysEarlier | undefined][]): string {
+  const body = rows
+    .filter((r): r is [string, DaysEarlier] => r[1] !== undefined)
+    .map(([name, d]) => [
+      name,
+      f(d.mean, 1),
+      f(d.median, 1),
+      f(d.sd, 1),
+      f(d.later, 0),
+      `${f(100 * d.first_half_share, 1)}%`,
+    ]);
+  const pos = rows.find((r) => r[1])?.[1]?.positives;
+  return [
+    `days earlier: the window's inspection dates handed out in score order (${pos ?? 0} positives; the schedule's own order = 0)`,
+    table(["", "mean", "median", "sd", "later", "positives in 1st half"], body),
+  ].join("\n");
+}
+
 export function formatTrainReport(r: TrainReport): string {
   const w = r.windows;
   const rows = [row("model", r.test), ...Object.entries(r.baselines).map(([n, m]) => row(n, m))];
@@ -60,6 +79,25 @@ export function formatTrainReport(r: TrainReport): string {
     `train ${w.train.rows} rows ${w.train.from}..${w.train.to} | valid ${w.valid.rows} rows ${w.valid.from}..${w.valid.to} | test ${w.test.rows} rows (${w.test.positives} positive) ${w.test.from}..${w.test.to}`,
     "",
     table(HEAD, rows),
+    "",
+    daysTable([
+      ["model", r.test.days_earlier],
+      ...Object.entries(r.baselines).map(([n, m]): [string, DaysEarlier] => [n, m.days_earlier]),
+      ["oracle", r.oracle?.days_earlier],
+    ]),
+    ...(r.oracle
+      ? [`model / oracle days earlier: ${f(r.test.days_earlier.mean / r.oracle.days_earlier.mean, 3)}`]
+      : []),
+    "",
+    `calibration: ${r.calibration.method}${
+      r.calibration.selection
+        ? ` (chosen on ${r.calibration.selection.rows} validation rows; out-of-fold Brier / ECE: ${Object.entries(
+            r.calibration.selection.candidates,
+          )
+            .map(([m, c]) => `${m} ${f(c.brier, 5)} / ${f(c.ece, 4)}`)
+            .join(", ")})`
+        : ""
+    }`,
     "",
     boroughTable(r.test),
   ].join("\n");
@@ -82,6 +120,18 @@ export function formatEvaluation(e: EvaluationOutput): string {
     `test window of snapshot ${e.window.snapshot}: ${e.window.rows} inspections ${e.window.from}..${e.window.to}`,
     "",
     table(HEAD, rows),
+    "",
+    daysTable([
+      [
+        `candidate ${e.candidate.version ? `v${e.candidate.version}` : e.candidate.run}`,
+        e.metrics.candidate.days_earlier,
+      ],
+      ...(e.metrics.champion && e.champion
+        ? [[`champion v${e.champion.version}`, e.metrics.champion.days_earlier] as [string, DaysEarlier]]
+        : []),
+      ...Object.entries(e.baselines ?? {}).map(([n, m]): [string, DaysEarlier] => [n, m.days_earlier]),
+      ["oracle", e.oracle?.days_earlier],
+    ]),
     "",
     boroughTable(e.metrics.candidate, e.metrics.champion),
     "",
@@ -109,7 +159,7 @@ export function formatPipelineSummary(r: PipelineResult, d: PipelineDetails): st
     const t = d.train;
     out.push(
       "",
-      `test window ${t.windows.test.from}..${t.windows.test.to}: AUC ${f(t.test.auc)} (oracle ${f(t.oracle?.auc)}), lift@10% ${f(t.test.lift_at["10"], 2)} (oracle ${f(t.oracle?.lift_at["10"], 2)}), ECE ${f(t.test.ece, 4)}`,
+      `test window ${t.windows.test.from}..${t.windows.test.to}: AUC ${f(t.test.auc)} (oracle ${f(t.oracle?.auc)}), lift@10% ${f(t.test.lift_at["10"], 2)} (oracle ${f(t.oracle?.lift_at["10"], 2)}), ECE ${f(t.test.ece, 4)}, days earlier ${f(t.test.days_earlier.mean, 1)} (oracle ${f(t.oracle?.days_earlier.mean, 1)}), calibration ${t.calibration.method}`,
     );
   }
   if (d.evaluate) out.push("", formatEvaluation(d.evaluate));

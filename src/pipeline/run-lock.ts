@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { RodentError } from "../errors.js";
+import { ownerAlive, procStartTicks } from "../util/process-owner.js";
+
+export { ownerAlive };
 
 // One pipeline run at a time per RODENT_HOME. The lock is a file created with O_EXCL, holding the owner's
 // pid, host and process start time. It survives a crash (nothing cleans it up), so the next run checks the
@@ -20,34 +22,6 @@ export interface LockOwner {
   token: string;
   acquiredAt: string;
   purpose: string;
-}
-
-function procStartTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 22 (starttime) counted after the ")" that closes the command name, which may hold spaces.
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return rest[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Is this owner still running? A lock from another host can't be checked, so it counts as alive. */
-export function ownerAlive(o: LockOwner): boolean {
-  if (o.host !== os.hostname()) return true;
-  if (!pidAlive(o.pid)) return false;
-  const now = procStartTicks(o.pid);
-  return !(o.startTicks && now && now !== o.startTicks);
 }
 
 async function readOwner(file: string): Promise<LockOwner | null> {

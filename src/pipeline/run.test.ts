@@ -58,6 +58,11 @@ describe("runPipeline (embedded)", () => {
       expect(run.tags["mlflow.source.git.commit"]).toMatch(/^[0-9a-f]{40}$/);
       expect(run.params.max_depth).toBeTruthy();
       expect(run.metrics.test_auc).toBeCloseTo(first.details.train!.test.auc, 10);
+      expect(run.tags["mlflow.user"]).toBeTruthy();
+      expect(run.metrics.test_days_earlier_mean).toBeCloseTo(first.details.train!.test.days_earlier.mean, 10);
+      expect(run.metrics.oracle_days_earlier_mean).toBeGreaterThan(0);
+      expect(run.metrics.baseline_previous_rodent_days_earlier_later).toBeGreaterThanOrEqual(0);
+      expect(run.params.calibration).toBe(first.details.train!.calibration.method);
       expect(run.metrics["gate.floor.auc.threshold"]).toBe(0.6);
       const hist = await ctx.tracker.getMetricHistory(run.info.runId, "valid_logloss");
       expect(hist.length).toBeGreaterThan(1);

@@ -1,10 +1,12 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEATURE_SCHEMA } from "../features/index.js";
+import { rocAuc } from "../model/index.js";
 import { buildApp } from "./app.js";
 import { bandOf, topFraction } from "./bands.js";
 import { rowsToTable } from "./routes/predict.js";
 import { readRow } from "./served-model.js";
+import { syntheticLabels } from "./test-fixtures.js";
 import { type TestService, testService } from "./test-helper.js";
 
 const names = FEATURE_SCHEMA.features.map((f) => f.name);
@@ -58,7 +60,20 @@ describe("health and metadata", () => {
     });
     expect(b.champion.training_snapshot).toBe("snap-test1");
     expect(b.canary).toBeNull();
-    expect(b.serving).toEqual({ snapshot: "snap-test", features_date: "2024-06-01", restaurants: 300 });
+    expect(b.serving).toMatchObject({
+      snapshot: "snap-test",
+      snapshot_name: "unknown source",
+      features_date: "2024-06-01",
+      restaurants: 300,
+      poll_seconds: 0,
+    });
+    expect(b.champion.calibration).toBe(svc.models[0].calibration.kind);
+    expect(b.registry).toMatchObject({ champion: svc.versions[0], canary: null });
+    // The tiny models were trained on "snap-test1", the service scores "snap-test": the banner says so.
+    expect(b.notices.map((n: { code: string }) => n.code)).toEqual(["training_snapshot_differs"]);
+    expect(b.notices[0].message).toMatch(
+      /trained on snapshot snap-test1; this service scores restaurants from snapshot snap-test/,
+    );
     expect(b.feature_schema.version).toBe(FEATURE_SCHEMA.version);
     expect(b.feature_schema.features.map((f: { name: string }) => f.name)).toEqual(names);
   });
@@ -128,7 +143,12 @@ describe("GET /v1/restaurants/:camis/risk", () => {
     expect(b.probability).toBeCloseTo(served.model.predictRow(readRow(svc.city.table, 7)), 12);
     expect(b.restaurant).toMatchObject({ camis, name: "Restaurant 7" });
     expect(["high", "elevated", "moderate", "low"]).toContain(b.band);
-    expect(b.rank).toBeGreaterThanOrEqual(1);
+    // Rank by raw score, out of the whole city; the top fraction is rank / n, never 0.
+    const m = served.margins[7];
+    expect(b.rank).toBe(1 + Array.from(served.margins).filter((x) => x > m).length);
+    expect(b.of).toBe(300);
+    expect(b.tied_with).toBe(Array.from(served.margins).filter((x) => x === m).length - 1);
+    expect(b.top_fraction).toBe(b.rank / 300);
     expect(b.features_date).toBe("2024-06-01");
     expect(r.headers["x-model-version"]).toBe(b.model.version);
     expect(b.reasons.length).toBeLessThanOrEqual(3);
@@ -171,8 +191,10 @@ describe("POST /v1/predict", () => {
     const served = svc.host.state[b.model.role as "champion" | "canary"]!;
     expect(Object.keys(b)).toEqual(["model", "feature_schema", "predictions"]);
     expect(b.model).toEqual({ version: served.ref.version, role: served.role, alias: served.ref.alias });
+    const margins = served.model.predictMargin(rowsToTable(FEATURE_SCHEMA, rows));
     b.predictions.forEach((q: unknown, i: number) => {
-      const top = topFraction(served.ascending, expected[i]);
+      const top = topFraction(served.ascending, margins[i]);
+      expect(top).toBeGreaterThan(0);
       expect(q).toEqual({ probability: expected[i], band: bandOf(top), top_fraction: top });
     });
   });
@@ -370,6 +392,19 @@ describe("POST /v1/predict", () => {
   });
 });
 
+describe("honest numbers (issue 14)", () => {
+  it("no served probability is 0 or 1, and the calibrated score ranks as the raw score does (AUC within 1e-4)", async () => {
+    const d = (await svc.app.inject("/v1/restaurants")).json();
+    expect(d.n).toBe(300);
+    for (const p of d.probability) expect(p > 0 && p < 1).toBe(true);
+    const served = svc.host.state.champion!;
+    const y = syntheticLabels(svc.city.table, 5);
+    expect(Math.abs(rocAuc(y, served.scores) - rocAuc(y, served.margins))).toBeLessThan(1e-4);
+    // the served probabilities are the model's own, to the last bit
+    expect(Array.from(served.scores)).toEqual(Array.from(served.model.predictProba(svc.city.table)));
+  });
+});
+
 describe("GET /v1/rankings", () => {
   it("returns the top k of the city, highest first, with reasons", async () => {
     const r = await svc.app.inject("/v1/rankings?k=5");
@@ -382,6 +417,19 @@ describe("GET /v1/rankings", () => {
     expect(p[0]).toBe(Math.max(...all));
     expect(b.items[0].reasons.length).toBeGreaterThan(0);
     expect(b.items[0].band).toBe("high");
+  });
+
+  it("orders the top k by the model's raw score; equal raw scores, and only those, share a rank", async () => {
+    const b = (await svc.app.inject("/v1/rankings?k=100")).json();
+    const served = svc.host.state.champion!;
+    const row = new Map(svc.city.camis.map((c, i) => [c, i]));
+    const z = b.items.map((it: { restaurant: { camis: string } }) => served.margins[row.get(it.restaurant.camis)!]);
+    const best = [...served.margins].sort((x, y) => y - x).slice(0, 100);
+    expect(z).toEqual(best);
+    b.items.forEach((it: { rank: number; city_rank: number }, k: number) => {
+      expect(it.rank).toBe(1 + z.filter((x: number) => x > z[k]).length);
+      expect(it.city_rank).toBe(it.rank);
+    });
   });
 
   it("filters by borough (names or slugs) and defaults k to 20", async () => {

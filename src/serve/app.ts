@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { FeatureSchema } from "../features/schema.js";
 import type { Logger } from "../util/log.js";
 import type { ModelHost } from "./model-host.js";
-import errors from "./plugins/errors.js";
+import errors, { clientErrorHandler, collectRoutes } from "./plugins/errors.js";
 import external, { DEFAULT_PRESSURE, type PressureLimits } from "./plugins/external.js";
 import metrics from "./plugins/metrics.js";
 import modelHost from "./plugins/model-host.js";
@@ -26,6 +26,10 @@ export interface AppOptions {
   schema?: FeatureSchema;
   /** Without a token the admin routes are not registered at all. */
   adminToken?: string;
+  /** Requests per minute per client address to /admin (default 10, RODENT_ADMIN_RATE_LIMIT). */
+  adminRatePerMinute?: number;
+  /** Slow-client limits (ms): see `Timeouts` and docs/hardening.md. */
+  timeouts?: Partial<Timeouts>;
   /** pino logger for request logs; omit for silence (tests). */
   logger?: Logger;
   pressure?: Partial<PressureLimits>;
@@ -48,6 +52,19 @@ export interface Lifecycle {
   inFlight: number;
 }
 
+/**
+ * How long a client may take (RODENT_REQUEST_TIMEOUT_MS, RODENT_HEADERS_TIMEOUT_MS, RODENT_CONNECTION_TIMEOUT_MS).
+ * `request`: the whole request, headers and body, from its first byte; past it Node answers 408 and closes the
+ * socket, so a body trickled a byte at a time cannot hold a connection (and its buffers) open. `headers`: the
+ * request line and headers alone. `connection`: a socket with no traffic at all in either direction.
+ */
+export interface Timeouts {
+  request: number;
+  headers: number;
+  connection: number;
+}
+export const DEFAULT_TIMEOUTS: Timeouts = { request: 30_000, headers: 10_000, connection: 60_000 };
+
 /** Bytes a row of `features` numbers may need as JSON, generously ("feature_name": -1.2345678e-12,). */
 const BYTES_PER_FEATURE = 64;
 
@@ -65,6 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const schema = opts.schema ?? opts.host.opts.schema;
   const maxRows = opts.maxRows ?? MAX_ROWS;
   const bodyLimit = opts.bodyLimit ?? Math.max(1 << 20, maxRows * schema.features.length * BYTES_PER_FEATURE);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const app = Fastify({
     loggerInstance: opts.logger,
     // Fastify's two lines per request are replaced by one line of our own (below).
@@ -75,6 +93,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Keep-alive sockets outlive a request; close them on shutdown so close() can finish.
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    // A path parameter over find-my-way's default 100 characters was a 414 outside the document; with room for
+    // any URL Node accepts, it reaches the validator and is the 400 naming the parameter.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    requestTimeout: timeouts.request,
+    connectionTimeout: timeouts.connection,
+    http: {
+      headersTimeout: Math.min(timeouts.headers, timeouts.request),
+      // Node looks for expired requests on this period (default 30 s, which would let a slow body live up to
+      // twice a 30 s timeout): a quarter of the timeout, so a request is cut within 1.25× of it.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.request / 4))),
+    },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
@@ -89,6 +119,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  // Before any route exists (the OpenAPI and docs routes come with the third-party plugins): 405 needs them all.
+  const routes = collectRoutes(app as unknown as FastifyInstance);
   // 1. third-party
   await app.register(external, {
     pressure: { ...DEFAULT_PRESSURE, ...opts.pressure },
@@ -98,7 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(modelHost, { host: opts.host, closeHost: opts.closeHost ?? false });
   await app.register(metrics, { host: opts.host });
   await app.register(monitoring, { host: opts.host, ...opts.monitoring });
-  await app.register(errors);
+  await app.register(errors, { routes });
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
     // While draining, keep answering but move keep-alive clients off this process.
@@ -133,7 +165,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     { prefix: "/v1" },
   );
   await app.register(webStatic, {});
-  if (opts.adminToken) await app.register(admin, { prefix: "/admin", token: opts.adminToken });
+  if (opts.adminToken)
+    await app.register(admin, { prefix: "/admin", token: opts.adminToken, ratePerMinute: opts.adminRatePerMinute });
   await app.ready();
   return app as unknown as FastifyInstance;
 }

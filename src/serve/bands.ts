@@ -1,10 +1,13 @@
-// Risk bands by rank in the city, not by raw probability: a band then means the same share of
-// restaurants whatever the model's calibration or the season's base rate, which is what an inspection
-// office plans with ("the top 5% this week"). Thresholds are documented in the README ("The service").
+// Ranks and risk bands come from the model's raw score (the margin), never from the calibrated probability: the
+// calibration is strictly increasing, but a probability rounded for display, or an old flat calibration, must not
+// decide who comes first. A rank is a competition rank (1 + the restaurants scoring strictly higher), so only
+// restaurants whose raw scores are equal share one. Bands are by rank in the city, not by probability: a band then
+// means the same share of restaurants whatever the model's calibration or the season's base rate, which is what an
+// inspection office plans with ("the top 5% this week"). Thresholds are documented in the README ("The service").
 
 export type RiskBand = "high" | "elevated" | "moderate" | "low";
 
-/** Upper bounds of each band on the "top fraction" (share of the city's active restaurants scoring higher). */
+/** Upper bounds of each band on the top fraction (rank / restaurants in the city). */
 export const RISK_BANDS: readonly { band: RiskBand; topFraction: number }[] = [
   { band: "high", topFraction: 0.05 },
   { band: "elevated", topFraction: 0.2 },
@@ -12,24 +15,48 @@ export const RISK_BANDS: readonly { band: RiskBand; topFraction: number }[] = [
   { band: "low", topFraction: 1 },
 ];
 
+/** high = top 5 % (rank ≤ 5 % of the city), elevated = top 5–20 %, moderate = 20–50 %, low = the rest. */
 export function bandOf(topFraction: number): RiskBand {
-  for (const b of RISK_BANDS) if (topFraction < b.topFraction) return b.band;
+  for (const b of RISK_BANDS) if (topFraction <= b.topFraction) return b.band;
   return "low";
 }
 
-/**
- * Share of `ascending` (the city's scores, sorted ascending) strictly above p, in [0, 1].
- * Binary search: O(log n) per lookup, so a batch of 1000 rows stays cheap.
- */
-export function topFraction(ascending: Float64Array, p: number): number {
+/** How many of `ascending` (sorted ascending) are strictly above v: binary search, O(log n). */
+export function countAbove(ascending: Float64Array, v: number): number {
   const n = ascending.length;
-  if (n === 0) return 0;
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ascending[mid] <= p) lo = mid + 1;
+    if (ascending[mid] <= v) lo = mid + 1;
     else hi = mid;
   }
-  return (n - lo) / n;
+  return n - lo;
+}
+
+/** How many of `ascending` are at or above v. */
+export function countAtOrAbove(ascending: Float64Array, v: number): number {
+  const n = ascending.length;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ascending[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return n - lo;
+}
+
+/** Competition rank of a raw score among the city's raw scores (sorted ascending): 1 = highest. */
+export function rankAmong(ascending: Float64Array, score: number): number {
+  return countAbove(ascending, score) + 1;
+}
+
+/**
+ * The share of the city's restaurants at or above this raw score: rank / n, in (0, 1] ("top 0.003 %" for rank 1 of
+ * 30,922, never "top 0 %"). A score above every restaurant's is rank 1; an empty city gives 1.
+ */
+export function topFraction(ascending: Float64Array, score: number): number {
+  const n = ascending.length;
+  return n === 0 ? 1 : Math.min(1, rankAmong(ascending, score) / n);
 }

@@ -7,6 +7,12 @@ export interface CityRef {
   id: string;
   /** Features date: the day after the snapshot's latest inspection. */
   asOf: string;
+  /** Where the snapshot came from (its manifest's source: synth:1, dir:…, socrata). */
+  source?: string;
+  /** When the snapshot was made. */
+  createdAt?: string;
+  /** The snapshot's newest inspection date. */
+  dataTo?: string;
 }
 
 export interface CitySource {

@@ -4,7 +4,14 @@ import type { Logger } from "../util/log.js";
 import { isCanary } from "./canary.js";
 import type { CitySource } from "./city-source.js";
 import type { ModelRef, ModelSelector, ModelSource } from "./model-source.js";
-import { prepareServedModel, type Role, type ServedModel, type ServingCity, servingCity } from "./served-model.js";
+import {
+  prepareServedModel,
+  type Role,
+  type ServedModel,
+  type ServingCity,
+  type SnapshotInfo,
+  servingCity,
+} from "./served-model.js";
 
 /**
  * Everything a request needs, swapped as one object. A handler reads `host.state` once and uses only
@@ -14,6 +21,8 @@ import { prepareServedModel, type Role, type ServedModel, type ServingCity, serv
 export interface HostState {
   readonly generation: number;
   readonly city: ServingCity | null;
+  /** The last time the serving snapshot was replaced while this service runs (not the first load). */
+  readonly cityChange: { readonly from: SnapshotInfo; readonly at: string } | null;
   readonly champion: ServedModel | null;
   readonly canary: ServedModel | null;
   /** Share of keyed traffic the canary answers (0 when there is no canary). */
@@ -71,7 +80,28 @@ export interface ModelHostOptions {
   warmReasons?: number;
 }
 
-const EMPTY: HostState = Object.freeze({ generation: 0, city: null, champion: null, canary: null, canaryShare: 0 });
+/** The versions the registry's aliases point at now, as the host would load them. */
+export interface RegistryView {
+  /** The version the champion selector resolves to (a pinned version resolves to itself); null = no such alias. */
+  champion: string | null;
+  /** The canary alias's version, null when unset or when the canary is off. */
+  canary: string | null;
+  checkedAt: string;
+}
+
+/** Registry lookups for the status are cached this long, so a page polling /v1/model costs one lookup per window. */
+const REGISTRY_VIEW_TTL_MS = 2000;
+/** A refresh asked for by a reader (reload pending) runs at most this often. */
+const EAGER_REFRESH_MS = 5000;
+
+const EMPTY: HostState = Object.freeze({
+  generation: 0,
+  city: null,
+  cityChange: null,
+  champion: null,
+  canary: null,
+  canaryShare: 0,
+});
 
 /** Holds the champion and canary, follows the registry, and swaps atomically after a smoke check. */
 export class ModelHost {
@@ -83,8 +113,48 @@ export class ModelHost {
   /** Refused loads since start, by what failed (read by the metrics' collect callback). */
   readonly failures: Record<Role | "city", number> = { champion: 0, canary: 0, city: 0 };
   lastRefresh: { at: string; report: RefreshReport } | null = null;
+  /** Seconds between registry polls; 0 = the service only reloads on POST /admin/reload. */
+  pollSeconds = 0;
+  private registryCache: { at: number; view: Promise<RegistryView> } | null = null;
+  private lastEagerRefresh = 0;
 
   constructor(readonly opts: ModelHostOptions) {}
+
+  /**
+   * What the registry's aliases point at now (cached for 2 s). Compared with what is served, it tells a reader
+   * that a promotion or rollback has not reached this service yet. Throws when the registry cannot be read.
+   */
+  registryView(): Promise<RegistryView> {
+    const now = Date.now();
+    if (this.registryCache && now - this.registryCache.at < REGISTRY_VIEW_TTL_MS) return this.registryCache.view;
+    const { models, modelName, champion, canaryAlias } = this.opts;
+    const view = (async () => {
+      const [c, k] = await Promise.all([
+        models.resolve(modelName, champion),
+        canaryAlias ? models.resolve(modelName, { alias: canaryAlias }) : Promise.resolve(null),
+      ]);
+      return { champion: c?.version ?? null, canary: k?.version ?? null, checkedAt: new Date().toISOString() };
+    })();
+    this.registryCache = { at: now, view };
+    view.catch(() => {
+      if (this.registryCache?.view === view) this.registryCache = null;
+    });
+    return view;
+  }
+
+  /**
+   * Refresh now rather than at the next poll, because a reader saw the registry move (at most every 5 s, and only
+   * when the service follows the registry by polling: with polling off the operator reloads by hand).
+   */
+  refreshSoon(): boolean {
+    if (!(this.pollSeconds > 0)) return false;
+    const now = Date.now();
+    if (now - this.lastEagerRefresh < EAGER_REFRESH_MS) return false;
+    this.lastEagerRefresh = now;
+    this.registryCache = null;
+    this.refresh().catch((e) => this.opts.log.error({ err: e }, "refresh after a registry change failed"));
+    return true;
+  }
 
   get state(): HostState {
     return this.current;
@@ -138,6 +208,7 @@ export class ModelHost {
 
   startPolling(seconds: number): void {
     this.stopPolling();
+    this.pollSeconds = Number.isFinite(seconds) ? Math.max(seconds, 0) : 0;
     if (!(seconds > 0)) return;
     const tick = () => {
       this.refresh()
@@ -152,6 +223,7 @@ export class ModelHost {
   stopPolling(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.pollSeconds = 0;
   }
 
   async close(): Promise<void> {
@@ -181,7 +253,7 @@ export class ModelHost {
             `serving table schema ${set.table.schema.version} ≠ service schema ${this.opts.schema.version}`,
           );
         }
-        city = servingCity(ref.id, set);
+        city = servingCity(ref.id, set, ref);
         report.city = { status: "loaded", version: ref.id };
       }
     } catch (e) {
@@ -214,6 +286,10 @@ export class ModelHost {
       const next: HostState = Object.freeze({
         generation: prev.generation + 1,
         city,
+        cityChange:
+          prev.city && city && city.id !== prev.city.id
+            ? { from: prev.city.snapshot, at: new Date().toISOString() }
+            : prev.cityChange,
         champion,
         canary: liveCanary,
         canaryShare: liveCanary ? this.opts.canaryShare : 0,
@@ -239,6 +315,7 @@ export class ModelHost {
       }
     }
     this.lastRefresh = { at: new Date().toISOString(), report };
+    this.registryCache = null;
     return report;
   }
 

@@ -2,24 +2,50 @@ import { BOROUGHS } from "../data/records.js";
 import { RodentError } from "../errors.js";
 import type { ServingSet } from "../features/index.js";
 import type { FeatureTable } from "../features/schema.js";
-import type { Model } from "../model/index.js";
+import { applyCalibration, type Model } from "../model/index.js";
 import type { ModelRef } from "./model-source.js";
 import { type Reason, topReasons } from "./reasons.js";
 
 export type Role = "champion" | "canary";
 
+/** What the serving table was built from, in words an operator recognises (see CityRef). */
+export interface SnapshotInfo {
+  /** Snapshot id (content hash). */
+  id: string;
+  /** "synth:1 · inspections to 2024-12-30 · ingested 2026-12-03 14:10 UTC" */
+  name: string;
+  source: string | null;
+  createdAt: string | null;
+  /** The newest inspection in the snapshot. */
+  dataTo: string | null;
+}
+
 /** The serving feature table plus a CAMIS → row index, built once per snapshot. */
 export interface ServingCity {
   readonly id: string;
+  readonly snapshot: SnapshotInfo;
   readonly set: ServingSet;
   readonly rowOf: ReadonlyMap<string, number>;
   readonly loadedAt: string;
 }
 
-export function servingCity(id: string, set: ServingSet): ServingCity {
+/** The operator-facing name of a snapshot: where it came from, how far its data goes, when it was made. */
+export function snapshotName(s: Omit<SnapshotInfo, "name">): string {
+  const parts = [s.source ?? "unknown source"];
+  if (s.dataTo) parts.push(`inspections to ${s.dataTo}`);
+  if (s.createdAt) parts.push(`ingested ${s.createdAt.slice(0, 16).replace("T", " ")} UTC`);
+  return parts.join(" · ");
+}
+
+export function servingCity(
+  id: string,
+  set: ServingSet,
+  info: Partial<Omit<SnapshotInfo, "id" | "name">> = {},
+): ServingCity {
   const rowOf = new Map<string, number>();
   for (let i = 0; i < set.camis.length; i++) rowOf.set(set.camis[i], i);
-  return { id, set, rowOf, loadedAt: new Date().toISOString() };
+  const base = { id, source: info.source ?? null, createdAt: info.createdAt ?? null, dataTo: info.dataTo ?? null };
+  return { id, snapshot: { ...base, name: snapshotName(base) }, set, rowOf, loadedAt: new Date().toISOString() };
 }
 
 /**
@@ -32,11 +58,13 @@ export interface ServedModel {
   readonly role: Role;
   readonly model: Model;
   readonly cityId: string;
-  /** Calibrated probability per serving row. */
+  /** Calibrated probability per serving row (what is shown). */
   readonly scores: Float64Array;
-  /** The same scores sorted ascending (for top-fraction lookups). */
+  /** Raw score (margin, log-odds) per serving row: what ranks. */
+  readonly margins: Float64Array;
+  /** The margins sorted ascending (for rank and top-fraction lookups). */
   readonly ascending: Float64Array;
-  /** Row indices, highest score first: all rows, then one list per BOROUGHS index. */
+  /** Row indices, highest raw score first (equal raw scores by row): all rows, then one list per BOROUGHS index. */
   readonly order: Int32Array;
   readonly byBorough: readonly Int32Array[];
   readonly reasons: (Reason[] | undefined)[];
@@ -60,18 +88,38 @@ export function readRow(
   return out;
 }
 
-/** Score a whole table in chunks, yielding to the event loop between them so requests keep flowing. */
-export async function scoreInChunks(model: Model, table: FeatureTable, chunk = 2048): Promise<Float64Array> {
-  const out = new Float64Array(table.n);
-  for (let s = 0; s < table.n; s += chunk) {
-    const e = Math.min(table.n, s + chunk);
-    out.set(model.predictProba(sliceTable(table, s, e)), s);
-    if (e < table.n) await new Promise<void>((r) => setImmediate(r));
-  }
+/**
+ * Calibrated probabilities of raw margins, computed exactly as Model.predictProba does (calibration of the
+ * objective's transform of the margin),
+ * so a row scored here and through the model agree to the last bit.
+ */
+export function probabilitiesOf(model: Model, margins: Float64Array): Float64Array {
+  const c = model.calibration;
+  const t = model.objective.transform;
+  const out = new Float64Array(margins.length);
+  for (let i = 0; i < margins.length; i++) out[i] = applyCalibration(c, t(margins[i]));
   return out;
 }
 
-/** Row indices sorted by descending score (ties by row index, so the order is deterministic). */
+/**
+ * Score a whole table in chunks, yielding to the event loop between them so requests keep flowing: the raw margins
+ * (which rank) and the calibrated probabilities (which are shown).
+ */
+export async function scoreInChunks(
+  model: Model,
+  table: FeatureTable,
+  chunk = 2048,
+): Promise<{ margins: Float64Array; scores: Float64Array }> {
+  const margins = new Float64Array(table.n);
+  for (let s = 0; s < table.n; s += chunk) {
+    const e = Math.min(table.n, s + chunk);
+    margins.set(model.predictMargin(sliceTable(table, s, e)), s);
+    if (e < table.n) await new Promise<void>((r) => setImmediate(r));
+  }
+  return { margins, scores: probabilitiesOf(model, margins) };
+}
+
+/** Row indices sorted by descending raw score (ties by row index, so the order is deterministic). */
 export function rankRows(scores: Float64Array, rows?: Int32Array): Int32Array {
   const idx = rows ? Int32Array.from(rows) : Int32Array.from({ length: scores.length }, (_, i) => i);
   idx.sort((a, b) => scores[b] - scores[a] || a - b);
@@ -92,13 +140,18 @@ export async function prepareServedModel(
   const t0 = performance.now();
   const table = city.set.table;
   model.assertSchema(table.schema);
-  const scores = await scoreInChunks(model, table);
+  const { margins, scores } = await scoreInChunks(model, table);
   for (let i = 0; i < scores.length; i++) {
     const p = scores[i];
-    if (!(p >= 0 && p <= 1)) {
-      throw new RodentError("RODENT_ERR_MODEL", `smoke check: score of row ${i} is ${p}, not a probability`, {
-        version: ref.version,
-      });
+    // A probability of exactly 0 or 1 is a claim no model can support: refuse it as a broken calibration.
+    if (!(p > 0 && p < 1) || Number.isNaN(margins[i])) {
+      throw new RodentError(
+        "RODENT_ERR_MODEL",
+        `smoke check: score of row ${i} is ${p}, not a probability strictly between 0 and 1`,
+        {
+          version: ref.version,
+        },
+      );
     }
   }
   if (table.n > 0) {
@@ -122,8 +175,8 @@ export async function prepareServedModel(
       );
     }
   }
-  const ascending = Float64Array.from(scores).sort();
-  const order = rankRows(scores);
+  const ascending = Float64Array.from(margins).sort();
+  const order = rankRows(margins);
   const boroughRows: number[][] = BOROUGHS.map(() => []);
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
@@ -135,6 +188,7 @@ export async function prepareServedModel(
     model,
     cityId: city.id,
     scores,
+    margins,
     ascending,
     order,
     byBorough: boroughRows.map((r) => Int32Array.from(r)),

@@ -58,6 +58,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
   const app = await buildApp({
     host,
     adminToken: config.serve.adminToken,
+    adminRatePerMinute: config.serve.adminRateLimit,
+    timeouts: {
+      request: config.serve.requestTimeoutMs,
+      headers: config.serve.headersTimeoutMs,
+      connection: config.serve.connectionTimeoutMs,
+    },
     logger: log,
     closeHost: true,
     lifecycle,

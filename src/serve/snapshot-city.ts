@@ -15,7 +15,7 @@ export function snapshotCitySource(store: ObjectStore, log?: Logger): CitySource
         log?.warn({ snapshot: m.id }, "latest snapshot has no inspections; cannot build serving features");
         return null;
       }
-      return { id: m.id, asOf: dayAfter(max) };
+      return { id: m.id, asOf: dayAfter(max), source: m.source, createdAt: m.created_at, dataTo: max.slice(0, 10) };
     },
     async load(ref) {
       return buildServingSet(await loadCity(store, ref.id), ref.asOf);

@@ -12,7 +12,8 @@ let svc: TestService;
 let base: string;
 
 beforeAll(async () => {
-  svc = await testService({ adminToken: TOKEN, restaurants: 400 });
+  // 20 reloads in a few seconds: above the default admin rate limit (10 a minute), which this test is not about.
+  svc = await testService({ adminToken: TOKEN, restaurants: 400, adminRatePerMinute: 1000 });
   // Two more versions (same trees, new registry versions), so every move is to a different version.
   for (const m of svc.models) svc.versions.push(await registerArtifact(svc.tracking, m));
   base = await svc.app.listen({ port: 0, host: "127.0.0.1" });

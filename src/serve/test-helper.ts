@@ -74,3 +74,12 @@ export async function testService(
     },
   };
 }
+
+/** A test service listening on a real loopback port (for tests that need sockets: slow clients, the fuzz test). */
+export async function listeningService(
+  opts: Parameters<typeof testService>[0] = {},
+): Promise<TestService & { base: string }> {
+  const svc = await testService(opts);
+  const address = await svc.app.listen({ port: 0, host: "127.0.0.1" });
+  return { ...svc, base: address };
+}

@@ -1,24 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { bandOf, topFraction } from "./bands.js";
+import { bandOf, countAbove, countAtOrAbove, rankAmong, topFraction } from "./bands.js";
 import { keyFraction, rowFraction } from "./canary.js";
 import { parseServeUri } from "./model-source.js";
 import { rankRows } from "./served-model.js";
 
-describe("bands by rank in the city", () => {
+describe("ranks and bands by raw score in the city", () => {
   const asc = Float64Array.from({ length: 100 }, (_, i) => i / 100);
-  it("counts the share strictly above a score", () => {
-    expect(topFraction(asc, 0.99)).toBe(0);
-    expect(topFraction(asc, 0.945)).toBe(0.05);
+  it("ranks 1 + the scores strictly above; the top fraction is rank / n, never 0", () => {
+    expect(rankAmong(asc, 0.99)).toBe(1);
+    expect(topFraction(asc, 0.99)).toBe(0.01);
+    expect(topFraction(asc, 5)).toBe(0.01); // above every restaurant: rank 1
+    expect(topFraction(asc, 0.945)).toBe(0.06);
     expect(topFraction(asc, -1)).toBe(1);
-    expect(topFraction(new Float64Array(0), 0.5)).toBe(0);
+    expect(topFraction(new Float64Array(0), 0.5)).toBe(1);
+    const tied = Float64Array.of(1, 2, 2, 2, 3);
+    expect(rankAmong(tied, 2)).toBe(2);
+    expect(countAtOrAbove(tied, 2) - countAbove(tied, 2)).toBe(3);
   });
   it.each([
-    [0, "high"],
+    [1 / 30922, "high"],
     [0.049, "high"],
-    [0.05, "elevated"],
-    [0.19, "elevated"],
-    [0.2, "moderate"],
-    [0.5, "low"],
+    [0.05, "high"],
+    [0.0501, "elevated"],
+    [0.2, "elevated"],
+    [0.21, "moderate"],
+    [0.5, "moderate"],
+    [0.51, "low"],
     [1, "low"],
   ] as const)("top fraction %d is %s", (t, band) => {
     expect(bandOf(t)).toBe(band);

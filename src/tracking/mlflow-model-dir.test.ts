@@ -34,8 +34,17 @@ describe("writeMlflowModelDir", () => {
       },
     );
     expect((await fs.readdir(dir)).sort()).toEqual(
-      ["MLmodel", "conda.yaml", "model.json", "python_env.yaml", "requirements.txt", "rodent-model.json"].sort(),
+      [
+        "MLmodel",
+        "code",
+        "conda.yaml",
+        "model.json",
+        "python_env.yaml",
+        "requirements.txt",
+        "rodent-model.json",
+      ].sort(),
     );
+    expect(await fs.readdir(path.join(dir, "code"))).toEqual(["rodent_risk_pyfunc.py"]);
     const ml = YAML.parse(await fs.readFile(path.join(dir, "MLmodel"), "utf8"));
     expect(ml.flavors.xgboost).toEqual({
       code: null,
@@ -44,11 +53,15 @@ describe("writeMlflowModelDir", () => {
       model_format: "json",
       xgb_version: "3.4.1",
     });
+    // pyfunc = the service's calibrated numbers through our loader module; xgboost = the raw booster
     expect(ml.flavors.python_function).toMatchObject({
-      loader_module: "mlflow.xgboost",
-      data: "model.json",
+      loader_module: "rodent_risk_pyfunc",
+      code: "code",
+      data: "rodent-model.json",
       env: { conda: "conda.yaml", virtualenv: "python_env.yaml" },
     });
+    // without our artifact's feature schema there is no signature to write
+    expect(ml.signature).toBeUndefined();
     expect(ml.utc_time_created).toBe("2026-01-02 03:04:05.678000");
     expect(ml.model_uuid).toMatch(/^[0-9a-f]{32}$/);
     expect(ml.run_id).toBe("r1");
@@ -57,6 +70,40 @@ describe("writeMlflowModelDir", () => {
       tag: "rodent-risk/gbdt-model",
     });
     expect(await fs.readFile(path.join(dir, "requirements.txt"), "utf8")).toContain("xgboost==3.4.1");
+  });
+
+  it("writes the signature from the artifact's feature schema and an input example in MLflow's format", async () => {
+    const dir = path.join(tmp, "m3");
+    const artifact = {
+      format: "rodent-risk/gbdt-model",
+      schema: { version: "s1", features: [{ name: "rats_30d" }, { name: "prev1_rodent" }] },
+    };
+    await writeMlflowModelDir(dir, xgb, artifact, { inputExample: [Float32Array.of(3, Number.NaN), [0, 1]] });
+    const ml = YAML.parse(await fs.readFile(path.join(dir, "MLmodel"), "utf8"));
+    expect(JSON.parse(ml.signature.inputs)).toEqual([
+      { type: "double", name: "rats_30d", required: true },
+      { type: "double", name: "prev1_rodent", required: true },
+    ]);
+    expect(JSON.parse(ml.signature.outputs)).toEqual([
+      { type: "tensor", "tensor-spec": { dtype: "float64", shape: [-1] } },
+    ]);
+    expect(ml.saved_input_example_info).toEqual({
+      artifact_path: "input_example.json",
+      pandas_orient: "split",
+      serving_input_path: "serving_input_example.json",
+      type: "dataframe",
+    });
+    const example = {
+      columns: ["rats_30d", "prev1_rodent"],
+      data: [
+        [3, null],
+        [0, 1],
+      ],
+    };
+    expect(JSON.parse(await fs.readFile(path.join(dir, "input_example.json"), "utf8"))).toEqual(example);
+    expect(JSON.parse(await fs.readFile(path.join(dir, "serving_input_example.json"), "utf8"))).toEqual({
+      dataframe_split: example,
+    });
   });
 
   it("writes whole-valued floats of XGBoost's float arrays with a decimal point", () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import YAML from "yaml";
+import { PYFUNC_MODULE, PYFUNC_SOURCE } from "./mlflow-pyfunc.js";
 
 /** What the MLmodel file records about the environment the model is meant for. */
 export interface MlflowModelMeta {
@@ -20,17 +21,36 @@ export interface MlflowModelMeta {
   featureSchemaVersion?: string;
   /** Free-form metadata stored under MLmodel's `metadata:` (e.g. feature schema version, snapshot id). */
   metadata?: Record<string, string>;
+  /**
+   * A few real rows in the feature schema's order (NaN = missing), logged as the model's input example
+   * (input_example.json and serving_input_example.json, as MLflow writes them).
+   */
+  inputExample?: ArrayLike<number>[];
 }
 
 export const MLMODEL_DATA_FILE = "model.json";
 export const RODENT_ARTIFACT_FILE = "rodent-model.json";
+/** Folder of the python_function flavor's loader module (MLmodel's `code`). */
+export const PYFUNC_CODE_DIR = "code";
+
+/** The feature names of our artifact (its `schema.features`), or null for anything else. */
+function featureNames(artifact: object): string[] | null {
+  const schema = (artifact as { schema?: { features?: { name?: unknown }[] } }).schema;
+  if (!schema || !Array.isArray(schema.features)) return null;
+  const names = schema.features.map((f) => f?.name);
+  return names.every((n): n is string => typeof n === "string") ? names : null;
+}
 
 /**
- * Write an MLflow model folder with the `xgboost` flavor, the layout `mlflow.xgboost.save_model` produces
- * (MLflow 3.x): MLmodel, model.json (XGBoost's JSON model format, which xgboost.Booster.load_model reads),
- * requirements.txt, conda.yaml, python_env.yaml — plus rodent-model.json, our own artifact with calibration and
- * feature schema, which MLflow ignores. `mlflow.xgboost.load_model` and `mlflow.pyfunc.load_model` both load it.
- * `xgbJson` may be the document or its text (written as is).
+ * Write an MLflow model folder (MLflow 3.x layout) with two flavors over the same trees:
+ *  - `xgboost`: model.json (XGBoost's JSON model format), the raw booster: `mlflow.xgboost.load_model` gives
+ *    uncalibrated probabilities, as `mlflow.xgboost.save_model` would;
+ *  - `python_function`: the loader module `code/rodent_risk_pyfunc.py` (mlflow-pyfunc.ts) over rodent-model.json,
+ *    our artifact with feature schema and calibration: `mlflow.pyfunc.load_model(...).predict(df)` gives the
+ *    service's calibrated probabilities.
+ * With our artifact, MLmodel carries the signature (every feature a required double column, NaN = missing; a
+ * float64 probability out) and, given `meta.inputExample`, an input example. Also requirements.txt, conda.yaml,
+ * python_env.yaml. `xgbJson` may be the document or its text (written as is).
  */
 export async function writeMlflowModelDir(
   dir: string,
@@ -50,9 +70,10 @@ export async function writeMlflowModelDir(
     artifact_path: "model",
     flavors: {
       python_function: {
-        data: MLMODEL_DATA_FILE,
+        code: PYFUNC_CODE_DIR,
+        data: RODENT_ARTIFACT_FILE,
         env: { conda: "conda.yaml", virtualenv: "python_env.yaml" },
-        loader_module: "mlflow.xgboost",
+        loader_module: PYFUNC_MODULE,
         python_version: python,
       },
       xgboost: {
@@ -68,6 +89,31 @@ export async function writeMlflowModelDir(
     utc_time_created: utc,
   };
   if (meta.runId) mlmodel.run_id = meta.runId;
+  const names = featureNames(ourArtifact);
+  if (names) {
+    // MLflow stores the schemas as JSON text inside the YAML. "double" so pandas' float64 columns pass as they are
+    // (the loader casts to float32, as XGBoost does); "required": every feature must be there, NaN = missing.
+    mlmodel.signature = {
+      inputs: JSON.stringify(names.map((name) => ({ type: "double", name, required: true }))),
+      outputs: JSON.stringify([{ type: "tensor", "tensor-spec": { dtype: "float64", shape: [-1] } }]),
+      params: null,
+    };
+  }
+  const example =
+    names && meta.inputExample?.length
+      ? {
+          columns: names,
+          data: meta.inputExample.map((r) => Array.from(r, (v) => (Number.isFinite(v) ? v : null))),
+        }
+      : null;
+  if (example) {
+    mlmodel.saved_input_example_info = {
+      artifact_path: "input_example.json",
+      pandas_orient: "split",
+      serving_input_path: "serving_input_example.json",
+      type: "dataframe",
+    };
+  }
   mlmodel.metadata = {
     rodent_artifact: RODENT_ARTIFACT_FILE,
     ...(meta.snapshot ? { rodent_snapshot_id: meta.snapshot } : {}),
@@ -75,7 +121,7 @@ export async function writeMlflowModelDir(
     ...meta.metadata,
   };
 
-  const requirements = [`mlflow==${mlflowVersion}`, `xgboost==${xgbVersion}`, "numpy"];
+  const requirements = [`mlflow==${mlflowVersion}`, `xgboost==${xgbVersion}`, "numpy", "pandas"];
   const conda = {
     channels: ["conda-forge"],
     dependencies: [`python=${python}`, "pip", { pip: requirements }],
@@ -87,10 +133,17 @@ export async function writeMlflowModelDir(
     dependencies: ["-r requirements.txt"],
   };
 
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(path.join(dir, PYFUNC_CODE_DIR), { recursive: true });
   const files: [string, string][] = [
     [MLMODEL_DATA_FILE, xgbText],
     [RODENT_ARTIFACT_FILE, JSON.stringify(ourArtifact)],
+    [`${PYFUNC_CODE_DIR}/${PYFUNC_MODULE}.py`, PYFUNC_SOURCE],
+    ...(example
+      ? ([
+          ["input_example.json", JSON.stringify(example)],
+          ["serving_input_example.json", JSON.stringify({ dataframe_split: example }, null, 2)],
+        ] as [string, string][])
+      : []),
     ["requirements.txt", `${requirements.join("\n")}\n`],
     ["conda.yaml", YAML.stringify(conda)],
     ["python_env.yaml", YAML.stringify(pythonEnv)],

@@ -8,6 +8,7 @@ export const ENDPOINTS = {
   getExperimentByName: ["experiments/get-by-name", "GET"],
   createExperiment: ["experiments/create", "POST"],
   restoreExperiment: ["experiments/restore", "POST"],
+  searchExperiments: ["experiments/search", "POST"],
   createRun: ["runs/create", "POST"],
   updateRun: ["runs/update", "POST"],
   getRun: ["runs/get", "GET"],

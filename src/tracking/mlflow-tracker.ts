@@ -93,7 +93,11 @@ export class MlflowTracker extends BaseTracker {
     }
   }
 
-  async createRun(opts: { experimentId: string; name?: string; tags?: Record<string, string> }): Promise<RunInfo> {
+  protected async startRun(opts: {
+    experimentId: string;
+    name?: string;
+    tags?: Record<string, string>;
+  }): Promise<RunInfo> {
     const tags = { ...opts.tags };
     const { run } = await this.rest.call<{ run: MlflowRun }>("createRun", {
       experiment_id: opts.experimentId,
@@ -131,11 +135,44 @@ export class MlflowTracker extends BaseTracker {
     }
   }
 
-  async endRun(runId: string, status: TerminalStatus): Promise<void> {
+  protected async finishRun(runId: string, status: TerminalStatus): Promise<void> {
     if (!(TERMINAL_STATUSES as readonly string[]).includes(status)) {
       throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `run status must be one of ${TERMINAL_STATUSES.join(", ")}`);
     }
     await this.rest.call("updateRun", { run_id: runId, status, end_time: Date.now() });
+  }
+
+  protected async runningRuns(experimentIds?: string[]): Promise<RunRecord[]> {
+    let ids = experimentIds;
+    if (!ids) {
+      ids = [];
+      let pageToken: string | undefined;
+      do {
+        const res = await this.rest.call<{ experiments?: { experiment_id: string }[]; next_page_token?: string }>(
+          "searchExperiments",
+          { max_results: 1000, view_type: "ACTIVE_ONLY", page_token: pageToken },
+        );
+        for (const e of res.experiments ?? []) ids.push(e.experiment_id);
+        pageToken = res.next_page_token || undefined;
+      } while (pageToken);
+    }
+    const out: RunRecord[] = [];
+    // runs/search takes at most 100 experiments per request.
+    for (let i = 0; i < ids.length; i += 100) {
+      let pageToken: string | undefined;
+      do {
+        const res = await this.rest.call<{ runs?: MlflowRun[]; next_page_token?: string }>("searchRuns", {
+          experiment_ids: ids.slice(i, i + 100),
+          filter: "attributes.status = 'RUNNING'",
+          run_view_type: "ACTIVE_ONLY",
+          max_results: 1000,
+          page_token: pageToken,
+        });
+        for (const r of res.runs ?? []) out.push(this.record(r));
+        pageToken = res.next_page_token || undefined;
+      } while (pageToken);
+    }
+    return out;
   }
 
   async getRun(runId: string): Promise<RunRecord> {

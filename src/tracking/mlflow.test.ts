@@ -9,6 +9,10 @@ import { runTrackingContract } from "./tracker.case.js";
 // way the CLI opens it: from configuration (RODENT_TRACKING_URI).
 runTrackingContract({
   name: "MLflow server (REST)",
+  env: () => ({
+    RODENT_TRACKING_URI: String(process.env.RODENT_TEST_MLFLOW_URI),
+    RODENT_HOME: path.join(os.tmpdir(), "rodent-mlflow-contract-unused"),
+  }),
   make: async () => {
     const uri = process.env.RODENT_TEST_MLFLOW_URI;
     if (!uri)

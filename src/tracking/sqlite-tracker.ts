@@ -48,7 +48,11 @@ export class SqliteTracker extends BaseTracker {
     return String(row.experiment_id);
   }
 
-  async createRun(opts: { experimentId: string; name?: string; tags?: Record<string, string> }): Promise<RunInfo> {
+  protected async startRun(opts: {
+    experimentId: string;
+    name?: string;
+    tags?: Record<string, string>;
+  }): Promise<RunInfo> {
     const exp = this.db.prepare("SELECT experiment_id FROM experiments WHERE experiment_id = ?").get(opts.experimentId);
     if (!exp) throw new RodentError("RODENT_ERR_NOT_FOUND", `experiment ${opts.experimentId} does not exist`);
     const runId = randomUUID().replace(/-/g, "");
@@ -100,12 +104,21 @@ export class SqliteTracker extends BaseTracker {
       .immediate();
   }
 
-  async endRun(runId: string, status: TerminalStatus): Promise<void> {
+  protected async finishRun(runId: string, status: TerminalStatus): Promise<void> {
     if (!(TERMINAL_STATUSES as readonly string[]).includes(status)) {
       throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `run status must be one of ${TERMINAL_STATUSES.join(", ")}`);
     }
     this.runRow(runId);
     this.db.prepare("UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?").run(status, Date.now(), runId);
+  }
+
+  protected async runningRuns(experimentIds?: string[]): Promise<RunRecord[]> {
+    const ids = experimentIds?.map(Number) ?? [];
+    const sql =
+      "SELECT * FROM runs WHERE status = 'RUNNING'" +
+      (experimentIds ? ` AND experiment_id IN (${ids.map(() => "?").join(",") || "NULL"})` : "") +
+      " ORDER BY start_time, rowid";
+    return (this.db.prepare(sql).all(...ids) as RunRow[]).map((r) => this.record(r));
   }
 
   async getRun(runId: string): Promise<RunRecord> {

@@ -24,11 +24,17 @@ async function embedded(store: (dir: string) => Promise<ObjectStore>) {
 }
 
 // Opened the way the CLI opens it: from configuration (RODENT_TRACKING_URI unset = embedded under RODENT_HOME).
+// Every make() opens the same home, as a second process would.
+let contractHome = "";
 runTrackingContract({
   name: "embedded (SQLite + local object store)",
+  env: () => ({ RODENT_HOME: contractHome }),
   make: async () => {
-    const home = await fs.mkdtemp(path.join(os.tmpdir(), "rodent-tracking-"));
-    dirs.push(home);
+    if (!contractHome) {
+      contractHome = await fs.mkdtemp(path.join(os.tmpdir(), "rodent-tracking-"));
+      dirs.push(contractHome);
+    }
+    const home = contractHome;
     const config = loadConfig({ RODENT_HOME: home });
     const t = await openTracking(config, new LocalObjectStore(path.join(home, "store")));
     if (t.kind !== "embedded" || config.tracking.kind !== "embedded") throw new Error("expected the embedded backend");
@@ -36,13 +42,17 @@ runTrackingContract({
   },
 });
 
-// Artifacts in S3 (the moto server global setup starts), metadata still in SQLite.
+// Artifacts in S3 (the moto server global setup starts), metadata still in SQLite. Every make() opens the same
+// database and bucket, as a second process would.
+let s3Db: { dbPath: string; store: S3ObjectStore } | null = null;
 runTrackingContract({
   name: "embedded (SQLite + S3 object store)",
-  make: () =>
-    embedded(async () => {
+  make: async () => {
+    if (!s3Db) {
       const endpoint = process.env.RODENT_TEST_S3_ENDPOINT;
       if (!endpoint) throw new Error("RODENT_TEST_S3_ENDPOINT is unset: run without RODENT_TEST_NO_SERVERS");
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "rodent-tracking-"));
+      dirs.push(dir);
       const bucket = `rodent-tracking-${randomUUID().slice(0, 8)}`;
       const s3 = new S3ObjectStore({
         bucket,
@@ -53,8 +63,10 @@ runTrackingContract({
         credentials: { accessKeyId: "test", secretAccessKey: "test" },
       });
       await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
-      return s3;
-    }),
+      s3Db = { dbPath: path.join(dir, "registry.sqlite"), store: s3 };
+    }
+    return openEmbeddedTracking(s3Db.dbPath, s3Db.store);
+  },
 });
 
 describe("embedded backend errors", () => {

@@ -1,6 +1,7 @@
 // The tracking/registry contract, written once and run against every backend (sqlite.test.ts, mlflow.test.ts).
 // Each test uses fresh experiment/model names, so backends that keep state across tests (a shared MLflow
 // server) need no cleanup.
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -8,10 +9,25 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ErrorCode, isRodentError } from "../errors.js";
 import type { Tracking } from "./open.js";
+import { TAGS } from "./types.js";
 
 export interface TrackingContractOptions {
   name: string;
   make: () => Promise<Tracking>;
+  /**
+   * Environment under which `loadConfig()` opens this same backend (RODENT_HOME, RODENT_TRACKING_URI), for a child
+   * process that starts a run and is killed with SIGKILL. Backends opened otherwise (a test's own S3 store) omit it.
+   */
+  env?: () => Record<string, string>;
+}
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const ROOT = path.resolve(HERE, "../..");
+
+/** A pid that is certainly dead: a child that has exited (and been reaped). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  return Number(r.stdout);
 }
 
 async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
@@ -26,7 +42,7 @@ async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
 
 const uniq = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 
-export function runTrackingContract({ name, make }: TrackingContractOptions): void {
+export function runTrackingContract({ name, make, env }: TrackingContractOptions): void {
   describe(`tracking contract: ${name}`, () => {
     let t: Tracking;
     let tmp: string;
@@ -192,6 +208,83 @@ export function runTrackingContract({ name, make }: TrackingContractOptions): vo
       await expectCode(t.tracker.logArtifacts(runId, path.join(tmp, "no-such-dir")), "RODENT_ERR_NOT_FOUND");
       await expectCode(t.tracker.logArtifact(runId, src, "x"), "RODENT_ERR_NOT_FOUND");
     });
+
+    it("ends the runs a crashed process left RUNNING as KILLED, and only those", async () => {
+      const exp = await t.tracker.getOrCreateExperiment(uniq("exp"));
+      const make1 = (tags: Record<string, string>) =>
+        t.tracker.createRun({ experimentId: exp }).then(async (r) => {
+          await t.tracker.setTags(r.runId, tags);
+          return r.runId;
+        });
+      const live = await make1({}); // this process: alive
+      const dead = await make1({ [TAGS.ownerPid]: String(deadPid()), [TAGS.ownerStart]: "" });
+      const now = Date.now();
+      const quietPod = await make1({ [TAGS.ownerHost]: "pod-a", [TAGS.heartbeat]: String(now - 20 * 60_000) });
+      const busyPod = await make1({ [TAGS.ownerHost]: "pod-b", [TAGS.heartbeat]: String(now - 60_000) });
+      const finished = await make1({ [TAGS.ownerPid]: String(deadPid()) });
+      await t.tracker.endRun(finished, "FINISHED");
+      // Recovery runs in the next process to start: a tracker that owns none of these runs.
+      const next = await make();
+      try {
+        const got = await next.tracker.recoverInterruptedRuns({ experimentIds: [exp] });
+        expect(got.map((r) => r.runId).sort()).toEqual([dead, quietPod].sort());
+        for (const id of [dead, quietPod]) {
+          const r = await next.tracker.getRun(id);
+          expect(r.info.status).toBe("KILLED");
+          expect(r.info.endTime).not.toBeNull();
+          expect(r.tags[TAGS.endReason]).toMatch(/^interrupted: /);
+        }
+        for (const [id, status] of [
+          [live, "RUNNING"],
+          [busyPod, "RUNNING"],
+          [finished, "FINISHED"],
+        ] as const)
+          expect((await next.tracker.getRun(id)).info.status).toBe(status);
+        expect(await next.tracker.recoverInterruptedRuns({ experimentIds: [exp] })).toEqual([]);
+      } finally {
+        await next.close();
+      }
+    });
+
+    if (env) {
+      it("marks a run whose process was killed with SIGKILL mid-run as KILLED on the next start", async () => {
+        const expName = uniq("exp-crash");
+        // One process (node with tsx's loader), not the tsx wrapper: SIGKILL must hit the run's owner itself.
+        const child = spawn(process.execPath, ["--import", "tsx", path.join(HERE, "crash-run.script.ts"), expName], {
+          cwd: ROOT,
+          env: { ...process.env, ...env(), RODENT_LOG_LEVEL: "silent" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let err = "";
+        child.stderr.on("data", (d) => {
+          err += d;
+        });
+        const line = await new Promise<string>((resolve, reject) => {
+          let buf = "";
+          child.stdout.on("data", (d) => {
+            buf += d;
+            if (buf.includes("\n")) resolve(buf.split("\n")[0]!);
+          });
+          child.once("exit", (code) => reject(new Error(`child exited (${code}) before starting its run: ${err}`)));
+        });
+        const { runId, experimentId, pid } = JSON.parse(line) as { runId: string; experimentId: string; pid: number };
+        expect(pid).toBe(child.pid);
+        expect((await t.tracker.getRun(runId)).info.status).toBe("RUNNING");
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGKILL");
+        await exited;
+        const next = await make();
+        try {
+          const got = await next.tracker.recoverInterruptedRuns({ experimentIds: [experimentId] });
+          expect(got.map((r) => r.runId)).toEqual([runId]);
+          const r = await next.tracker.getRun(runId);
+          expect(r.info.status).toBe("KILLED");
+          expect(r.tags[TAGS.endReason]).toContain("gone");
+        } finally {
+          await next.close();
+        }
+      }, 60_000);
+    }
 
     it("registers models and numbered versions with tags", async () => {
       const model = uniq("rodent-risk");

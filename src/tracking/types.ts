@@ -90,4 +90,19 @@ export const TAGS = {
   user: "mlflow.user",
   snapshotId: "rodent.snapshot_id",
   featureSchemaVersion: "rodent.feature_schema_version",
+  // The process that owns a RUNNING run and when it last said so (tracker.ts, crash recovery).
+  ownerPid: "rodent.owner.pid",
+  ownerHost: "rodent.owner.host",
+  ownerStart: "rodent.owner.start",
+  heartbeat: "rodent.heartbeat",
+  /** Why a run was ended by recovery rather than by its owner. */
+  endReason: "rodent.end_reason",
 } as const;
+
+/** A RUNNING run whose owner is gone, as recoverInterruptedRuns ended it. */
+export interface RecoveredRun {
+  runId: string;
+  experimentId: string;
+  name: string;
+  reason: string;
+}

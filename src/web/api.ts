@@ -29,7 +29,14 @@ export interface Rankings {
   features_date: string;
   snapshot: string;
   model: AnsweredBy;
-  items: { rank: number; restaurant: Restaurant; probability: number; band: Band; reasons: Reason[] }[];
+  items: {
+    rank: number;
+    city_rank: number;
+    restaurant: Restaurant;
+    probability: number;
+    band: Band;
+    reasons: Reason[];
+  }[];
 }
 export interface Risk {
   restaurant: Restaurant;
@@ -37,6 +44,8 @@ export interface Risk {
   band: Band;
   top_fraction: number;
   rank: number;
+  of: number;
+  tied_with: number;
   features_date: string;
   snapshot: string;
   model: AnsweredBy;
@@ -65,6 +74,7 @@ export interface ServedModelInfo {
   run_id: string;
   trained_at: string | null;
   training_snapshot: string | null;
+  calibration: string;
   registered_at: string;
   loaded_at: string;
   rank_ms: number;
@@ -75,8 +85,26 @@ export interface ModelInfo {
   champion: ServedModelInfo;
   canary: ServedModelInfo | null;
   canary_share: number;
-  serving: { snapshot: string; features_date: string; restaurants: number };
+  serving: {
+    snapshot: string;
+    snapshot_name: string;
+    snapshot_source: string | null;
+    snapshot_created_at: string | null;
+    data_to: string | null;
+    features_date: string;
+    restaurants: number;
+    loaded_at: string;
+    poll_seconds: number;
+  };
+  registry: { champion: string | null; canary: string | null; checked_at: string } | null;
+  notices: Notice[];
   feature_schema: { version: string; features: { name: string; kind: string; description: string }[] };
+}
+export interface Notice {
+  code: "snapshot_changed" | "training_snapshot_differs" | "reload_pending" | "registry_unreachable";
+  severity: "info" | "warning";
+  message: string;
+  since: string | null;
 }
 export interface HistoryVersion {
   version: string;

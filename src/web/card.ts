@@ -1,6 +1,6 @@
 import { getJson, type Risk, riskUrl } from "./api.js";
 import { byId, clear, h } from "./dom.js";
-import { BAND_LABEL, pct } from "./format.js";
+import { BAND_LABEL, probabilityText, rankText, topText } from "./format.js";
 
 // One restaurant's risk card, in a modal <dialog> (focus moves in, Escape closes, focus returns to the opener).
 
@@ -30,11 +30,16 @@ export async function openCard(camis: string): Promise<void> {
       h(
         "p",
         { class: "risk-line" },
-        h("strong", { class: "prob" }, pct(r.probability)),
+        h("strong", { class: "prob", title: `${(r.probability * 100).toFixed(2)}%` }, probabilityText(r.probability)),
         " chance that the next inspection finds rats or mice ",
         bandBadge(r.band),
       ),
-      h("p", { class: "muted" }, `Rank ${r.rank.toLocaleString("en-US")} in the city (top ${pct(r.top_fraction)}).`),
+      h(
+        "p",
+        { class: "muted", "data-testid": "card-rank" },
+        `Rank ${rankText(r.rank, r.of)} active restaurants in the city (${topText(r.top_fraction)})`,
+        r.tied_with > 0 ? `, tied with ${r.tied_with.toLocaleString("en-US")} others on the same score.` : ".",
+      ),
       h("h3", {}, "Why"),
       reasonsList(r.reasons),
       h(

@@ -2,7 +2,7 @@ import { getJson, type Rankings, rankingsUrl } from "./api.js";
 import { bandBadge, openCard } from "./card.js";
 import { download, toCsv } from "./csv.js";
 import { byId, clear, h } from "./dom.js";
-import { BANDS, pct } from "./format.js";
+import { BANDS, probabilityText } from "./format.js";
 
 // This week's list: the champion's top-k (GET /v1/rankings), sortable, exportable as CSV.
 
@@ -97,7 +97,7 @@ function render(): void {
       h(
         "td",
         { "data-label": "Risk", class: "num" },
-        h("span", { class: "prob" }, pct(it.probability)),
+        h("span", { class: "prob", title: `${(it.probability * 100).toFixed(2)}%` }, probabilityText(it.probability)),
         " ",
         bandBadge(it.band),
       ),

@@ -1,3 +1,4 @@
+import { initBanner, refreshBanner } from "./banner.js";
 import { initCard } from "./card.js";
 import { byId } from "./dom.js";
 import { loadHealth } from "./health.js";
@@ -35,10 +36,12 @@ function show(focus: boolean): void {
     loaded.add(v);
     void VIEWS[v].load();
   }
+  if (bannerReady) void refreshBanner();
   // After a navigation, move focus to the view's heading so screen readers announce it.
   if (focus) byId(`${v}-title`).focus();
 }
 
+let bannerReady = false;
 initCard();
 initList();
 window.addEventListener("hashchange", () => show(true));
@@ -46,3 +49,10 @@ for (const el of document.querySelectorAll<HTMLButtonElement>("[data-refresh]"))
   el.addEventListener("click", () => void VIEWS[el.dataset.refresh as View].load());
 }
 show(false);
+// When the notices change (a reload became pending, or is done), the views may show something stale: reload the
+// open one; the others load again when shown.
+initBanner(() => {
+  loaded.clear();
+  show(false);
+});
+bannerReady = true;

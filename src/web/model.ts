@@ -25,17 +25,49 @@ const COLS: { key: string; label: string; fmt: (x: number) => string }[] = [
   { key: "precision_at_10", label: "Precision in top 10%", fmt: (x) => pct(x) },
   { key: "lift_at_10", label: "Lift in top 10%", fmt: (x) => `${num(x, 2)}×` },
   { key: "lift_at_5", label: "Lift in top 5%", fmt: (x) => `${num(x, 2)}×` },
+  { key: "days_earlier_mean", label: "Days earlier (mean)", fmt: (x) => num(x, 1) },
+  { key: "days_earlier_later", label: "Found later", fmt: (x) => num(x, 0) },
+  { key: "days_earlier_first_half_share", label: "Found in first half", fmt: (x) => pct(x, 0) },
 ];
+
+type OwnMetrics = {
+  test?: {
+    auc?: number;
+    lift_at?: Record<string, number>;
+    days_earlier?: Record<string, number>;
+  };
+} | null;
 
 function metricsTable(v: HistoryVersion | undefined, fallback: ServedModelInfo): HTMLElement {
   const m: Record<string, number> = { ...(v?.metrics ?? {}) };
   // Without the run's metrics (no registry handle), the model's own stored test metrics.
-  const own = fallback.metrics as { test?: { auc?: number; lift_at?: Record<string, number> } } | null;
+  const own = fallback.metrics as OwnMetrics;
   if (m.test_auc === undefined && own?.test) {
     if (typeof own.test.auc === "number") m.test_auc = own.test.auc;
     for (const [f, x] of Object.entries(own.test.lift_at ?? {})) m[`test_lift_at_${f}`] = x;
+    for (const [k, x] of Object.entries(own.test.days_earlier ?? {})) m[`test_days_earlier_${k}`] = x;
   }
   const rows = ROWS.filter((r) => COLS.some((c) => m[`${r.prefix}_${c.key}`] !== undefined));
+  return h(
+    "div",
+    {
+      class: "scroll",
+      tabindex: "0",
+      role: "region",
+      "aria-label": `Test metrics of version ${fallback.version} (scrolls sideways)`,
+    },
+    metricsTableBody(m, rows, fallback),
+    h(
+      "p",
+      { class: "note" },
+      "Days earlier: the window's inspection dates handed out again in each ranking's order (highest risk first). ",
+      "Mean days sooner that the inspections which found rats or mice would have come (the schedule as it ran = 0), ",
+      "how many would have come later, and the share found in the first half of the window.",
+    ),
+  );
+}
+
+function metricsTableBody(m: Record<string, number>, rows: typeof ROWS, fallback: ServedModelInfo): HTMLElement {
   return h(
     "table",
     { class: "metrics", "data-testid": `metrics-${fallback.role}` },
@@ -78,16 +110,39 @@ function gateText(v: HistoryVersion | undefined, tags: Record<string, string>): 
   );
 }
 
-function servedCard(m: ServedModelInfo, v: HistoryVersion | undefined, share: number | null): HTMLElement {
+const CALIBRATION: Record<string, string> = {
+  platt: "Platt scaling",
+  beta: "beta calibration",
+  "isotonic-interpolated": "interpolated isotonic",
+  none: "none (raw probabilities)",
+  isotonic: "isotonic, flat steps (older model)",
+};
+
+function servedCard(
+  m: ServedModelInfo,
+  v: HistoryVersion | undefined,
+  share: number | null,
+  registryVersion: string | null | undefined,
+): HTMLElement {
+  const behind = registryVersion !== undefined && registryVersion !== m.version;
   return h(
     "article",
     { class: "panel", "aria-labelledby": `served-${m.role}`, "data-testid": `served-${m.role}` },
     h(
       "h3",
       { id: `served-${m.role}` },
-      `${m.role === "champion" ? "Champion" : "Canary"}: version `,
+      `${m.role === "champion" ? "Champion" : "Canary"} served: version `,
       h("span", { class: "version" }, m.version),
     ),
+    behind
+      ? h(
+          "p",
+          { class: "notice notice-warning", "data-testid": `pending-${m.role}` },
+          registryVersion === null
+            ? `The registry has no ${m.role} alias now; this service keeps serving version ${m.version}.`
+            : `The registry's ${m.role} is now version ${registryVersion}: reload pending.`,
+        )
+      : null,
     h(
       "dl",
       { class: "facts" },
@@ -97,6 +152,8 @@ function servedCard(m: ServedModelInfo, v: HistoryVersion | undefined, share: nu
       h("dd", {}, when(m.trained_at)),
       h("dt", {}, "Training snapshot"),
       h("dd", {}, m.training_snapshot ?? "–"),
+      h("dt", {}, "Calibration"),
+      h("dd", {}, CALIBRATION[m.calibration] ?? m.calibration),
       h("dt", {}, "Registered"),
       h("dd", {}, when(m.registered_at)),
       h("dt", {}, "Serving since"),
@@ -105,7 +162,6 @@ function servedCard(m: ServedModelInfo, v: HistoryVersion | undefined, share: nu
       v?.previous_champion ? [h("dt", {}, "Replaced"), h("dd", {}, `version ${v.previous_champion}`)] : null,
     ),
     gateText(v, m.tags),
-    metricsTable(v, m),
   );
 }
 
@@ -172,22 +228,37 @@ export async function loadModel(): Promise<void> {
       getOptional<History>("/v1/model/history"),
     ]);
     const find = (ver: string) => hist?.versions.find((v) => v.version === ver);
+    const reg = info.registry;
+    const sv = info.serving;
     clear(
       out,
       h(
         "p",
-        { class: "lead" },
-        `Serving snapshot ${info.serving.snapshot}, features as of ${info.serving.features_date}, `,
-        `${info.serving.restaurants.toLocaleString("en-US")} active restaurants, feature schema ${info.feature_schema.version}.`,
+        { class: "lead", "data-testid": "serving-snapshot" },
+        "Serving snapshot ",
+        h("strong", {}, sv.snapshot),
+        ` (${sv.snapshot_name}), features as of ${sv.features_date}, `,
+        `${sv.restaurants.toLocaleString("en-US")} active restaurants, feature schema ${info.feature_schema.version}. `,
+        reg
+          ? `The registry's champion is version ${reg.champion ?? "(none)"}${reg.canary ? `, canary version ${reg.canary}` : ""} (checked ${when(reg.checked_at)}).`
+          : "The registry could not be read.",
       ),
       h(
         "div",
         { class: "cards" },
-        servedCard(info.champion, find(info.champion.version), info.canary ? 1 - info.canary_share : null),
+        servedCard(
+          info.champion,
+          find(info.champion.version),
+          info.canary ? 1 - info.canary_share : null,
+          reg ? reg.champion : undefined,
+        ),
         info.canary
-          ? servedCard(info.canary, find(info.canary.version), info.canary_share)
+          ? servedCard(info.canary, find(info.canary.version), info.canary_share, reg ? reg.canary : undefined)
           : h("article", { class: "panel" }, h("h3", {}, "Canary"), h("p", {}, "No canary is being tried now.")),
       ),
+      // Full width below the cards: the metrics table has a column per measure, days earlier included.
+      metricsTable(find(info.champion.version), info.champion),
+      info.canary ? metricsTable(find(info.canary.version), info.canary) : null,
       h("h3", {}, "History"),
       hist ? historyTable(hist) : h("p", {}, "The registry's history is not available from this service."),
       hist?.events.length

@@ -37,8 +37,8 @@ describe("Dockerfile", () => {
     expect(r.stdout).toMatch(/DL3006|DL3003|DL3002/);
   });
 
-  it("is multi-stage on Node 20 slim with a pinned base", () => {
-    expect(text).toMatch(/ARG NODE_IMAGE=node:20\.\d+-[a-z]+-slim\b/);
+  it("is multi-stage on a maintained Node LTS (22 or 24) slim base pinned to a patch release", () => {
+    expect(text).toMatch(/ARG NODE_IMAGE=node:(22|24)\.\d+\.\d+-bookworm-slim\b/);
     expect(stage("build")[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/);
     expect(stage("runtime")[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/);
     expect(stages.at(-1)).toBe(stage("runtime"));
@@ -78,10 +78,17 @@ describe("Dockerfile", () => {
   it(".dockerignore sends only what the build needs", () => {
     const ignore = readFileSync(path.join(REPO, ".dockerignore"), "utf8");
     expect(ignore).toMatch(/^\*\*$/m);
-    for (const keep of ["package.json", "package-lock.json", "tsconfig.build.json", "src/**"]) {
+    for (const keep of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.build.json",
+      "src/**",
+      "scripts/build-web.mjs",
+    ]) {
       expect(ignore).toContain(`!${keep}`);
     }
-    // Every file the Dockerfile copies from the context is let through.
+    // Every file the Dockerfile copies from the context is let through, and nothing re-excludes the web page
+    // that `npm run build` bundles (the image once failed on exactly that: build-web.mjs and src/web were left out).
     const copied = stage("build")
       .filter((l) => /^COPY (?!--from)/.test(l))
       .flatMap((l) =>
@@ -91,5 +98,11 @@ describe("Dockerfile", () => {
           .slice(0, -1),
       );
     for (const c of copied) expect(ignore, c).toMatch(new RegExp(`^!${c.replace(/[.*]/g, "\\$&")}`, "m"));
+    const buildScript = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).scripts.build as string;
+    for (const script of buildScript.match(/scripts\/[\w-]+\.mjs/g) ?? []) {
+      expect(copied.join(" "), script).toMatch(new RegExp(`(^| )(${script.replace(/[.]/g, "\\.")}|scripts/)`));
+      expect(ignore, script).toContain(`!${script}`);
+    }
+    expect(ignore).not.toMatch(/^src\/web/m);
   });
 });

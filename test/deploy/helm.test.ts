@@ -51,15 +51,89 @@ describe("helm chart", () => {
     expect(metricNames).toEqual(
       expect.arrayContaining(["error-rate", "p99-latency", "score-shift-q50", "score-shift-q90"]),
     );
+    expect(metricNames).toContain("canary-traffic");
     for (const m of analysis!.spec.metrics) {
-      expect(m.provider.prometheus.query).toMatch(/rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/);
-      expect(m.successCondition).toMatch(/^result\[0\] (<=|==) [0-9.]+$/);
+      const q = m.provider.prometheus.query as string;
+      expect(q).toMatch(/rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/);
+      // Never a whole-query fallback to 0: no traffic must not read as a healthy canary.
+      expect(q).not.toMatch(/\)\s*or vector\(0\)\s*$/);
+      expect(m.successCondition).toMatch(
+        /^(len\(result\) == 0 \|\| )?len\(result\) == 1 && result\[0\] (<=|>=|==) [0-9.]+$|^len\(result\) == 0 \|\| result\[0\] == 0$/,
+      );
+      expect(m.failureCondition, m.name).toBeDefined();
+      // Request metrics look at the scoring routes only (no /health/*, /metrics, page assets).
+      if (/rodent_http_request/.test(q)) expect(q).toMatch(/route=~"\/v1\/\(predict\|rankings\|restaurants/);
+    }
+    // No traffic fails the request-based checks; a quiet window makes the score comparison inconclusive, not NaN.
+    for (const name of ["canary-traffic", "error-rate", "p99-latency"]) {
+      const m = analysis!.spec.metrics.find((x: Manifest) => x.name === name);
+      expect(m.failureCondition, name).toMatch(/^len\(result\) == 0 \|\|/);
+    }
+    for (const name of ["score-shift-q50", "score-shift-q90"]) {
+      const m = analysis!.spec.metrics.find((x: Manifest) => x.name === name);
+      expect(m.provider.prometheus.query.trim()).toMatch(/\) >= 0$/);
+      expect(m.failureCondition).toMatch(/^len\(result\) == 1 && /);
     }
     const [hpa] = findKind(docs, "HorizontalPodAutoscaler");
     expect(hpa!.spec.scaleTargetRef).toMatchObject({ kind: "Rollout", name: rollout!.metadata.name });
     expect(findKind(docs, "ServiceMonitor")[0]!.spec.podTargetLabels).toContain("rollouts-pod-template-hash");
     expect(findKind(docs, "PrometheusRule")).toHaveLength(1);
     expect(findKind(docs, "PodDisruptionBudget")[0]!.spec.minAvailable).toBe(2);
+    // Spread over zones and nodes; drained before SIGTERM.
+    const pod = rollout!.spec.template.spec;
+    expect(pod.topologySpreadConstraints.map((t: Manifest) => t.topologyKey)).toEqual([
+      "topology.kubernetes.io/zone",
+      "kubernetes.io/hostname",
+    ]);
+    const sleep = Number(pod.containers[0].lifecycle.preStop.exec.command[1]);
+    expect(sleep).toBeGreaterThanOrEqual(5);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(sleep + 15);
+  });
+
+  it("a canary changes the pod template, never the shared ConfigMap: stable pods keep the champion", () => {
+    const render = (extra: string[]) =>
+      parseManifests(helmTemplate(["values-production.yaml", "values-canary.yaml"], "rodent-production", extra));
+    const stable = render(["--set", "model.uri=models:/rodent-risk/6"]);
+    const canary = render([
+      "--set",
+      "model.uri=models:/rodent-risk/6",
+      "--set",
+      "canary.modelUri=models:/rodent-risk/7",
+    ]);
+    const env = (docs: Manifest[]) =>
+      findKind(docs, "Rollout")[0]!.spec.template.spec.containers[0].env.find(
+        (e: Manifest) => e.name === "RODENT_MODEL_URI",
+      ).value;
+    expect(env(stable)).toBe("models:/rodent-risk/6");
+    expect(env(canary)).toBe("models:/rodent-risk/7");
+    const cm = (docs: Manifest[]) => findKind(docs, "ConfigMap")[0]!.data;
+    expect(cm(canary)).toEqual(cm(stable));
+    expect(Object.keys(cm(stable))).not.toContain("RODENT_MODEL_URI");
+  });
+
+  it("staging and production read the data the pipeline writes (same bucket and prefix)", () => {
+    const pipeline = readManifests(path.join(REPO, "deploy/argo/configmap.yaml"))[0]!.data;
+    for (const [values, ns] of [
+      [["values-staging.yaml"], "rodent-staging"],
+      [["values-production.yaml", "values-canary.yaml"], "rodent-production"],
+    ] as const) {
+      const data = findKind(parseManifests(helmTemplate([...values], ns)), "ConfigMap")[0]!.data;
+      for (const k of ["RODENT_STORE", "RODENT_S3_BUCKET", "RODENT_S3_PREFIX", "RODENT_TRACKING_URI", "RODENT_SOURCE"])
+        expect(data[k], `${ns} ${k}`).toBe(pipeline[k]);
+    }
+  });
+
+  it("egress is narrowed: no open 0.0.0.0/0 (private ranges excluded), MLflow by namespace and port", () => {
+    const docs = parseManifests(helmTemplate(["values-production.yaml"], "rodent-production"));
+    const np = findKind(docs, "NetworkPolicy")[0]!;
+    for (const rule of np.spec.egress as Manifest[]) {
+      for (const to of rule.to as Manifest[]) {
+        if (to.ipBlock?.cidr === "0.0.0.0/0") expect(to.ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8"]));
+      }
+      expect(rule.ports.length).toBeGreaterThan(0);
+    }
+    const ports = (np.spec.egress as Manifest[]).flatMap((r) => r.ports.map((p: Manifest) => p.port));
+    expect(ports).not.toContain(2746);
   });
 
   it("production probes the real health paths and runs locked down", () => {
@@ -92,7 +166,8 @@ describe("helm chart", () => {
     expect(dep).toBeDefined();
     expect(dep!.spec.replicas).toBe(1);
     expect(podSpec(dep!).containers[0].readinessProbe.httpGet.path).toBe("/health/ready");
-    expect(findKind(docs, "ConfigMap")[0]!.data.RODENT_MODEL_URI).toMatch(/^models:\/rodent-risk(@champion|\/\d+)$/);
+    const env = podSpec(dep!).containers[0].env as Manifest[];
+    expect(env.find((e) => e.name === "RODENT_MODEL_URI")!.value).toMatch(/^models:\/rodent-risk(@champion|\/\d+)$/);
     // The promote workflow (namespace rodent-pipeline) checks staging's /v1/model; Prometheus scrapes /metrics.
     const from = findKind(docs, "NetworkPolicy")[0]!.spec.ingress[0].from as Manifest[];
     const namespaces = from.map((f) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]);
@@ -126,8 +201,11 @@ describe("helm chart", () => {
     for (const f of ["values-staging.yaml", "values-canary.yaml", "values-production.yaml"]) {
       writeFileSync(path.join(dir, f), readFileSync(path.join(CHART, f), "utf8"));
     }
-    const uri = (values: string[], ns: string) =>
-      findKind(parseManifests(helmTemplate(values, ns)), "ConfigMap")[0]!.data.RODENT_MODEL_URI;
+    const uri = (values: string[], ns: string) => {
+      const docs = parseManifests(helmTemplate(values, ns));
+      const w = [...findKind(docs, "Deployment"), ...findKind(docs, "Rollout")][0]!;
+      return w.spec.template.spec.containers[0].env.find((e: Manifest) => e.name === "RODENT_MODEL_URI").value;
+    };
     const prod = [path.join(dir, "values-production.yaml"), path.join(dir, "values-canary.yaml")];
     const before = uri(prod, "p");
 

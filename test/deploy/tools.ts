@@ -99,9 +99,9 @@ export function readManifests(file: string): Manifest[] {
   return parseManifests(readFileSync(file, "utf8"));
 }
 
-/** The raw Argo manifests (Argo CD Applications, Argo Workflows templates, RBAC), not the chart. */
+/** The raw manifests (Argo CD Applications, Argo Workflows templates, RBAC, platform PostgreSQL), not the chart. */
 export function rawManifestFiles(): string[] {
-  const dirs = ["deploy/argo", "deploy/argocd", "deploy/argocd/apps"];
+  const dirs = ["deploy/argo", "deploy/argocd", "deploy/argocd/apps", "deploy/platform/postgresql"];
   const files: string[] = [];
   for (const d of dirs) {
     for (const f of readdirSync(path.join(REPO, d))) if (f.endsWith(".yaml")) files.push(path.join(REPO, d, f));

@@ -277,10 +277,13 @@ describe("workflow step commands against the real CLI", () => {
 
   const commands = stepCommands();
 
-  it("finds one rodent command per CT stage, and those of promotion and rollback", () => {
-    const sub = (c: StepCommand) => c.words[0];
+  it("finds one rodent command per CT stage, and those of promotion, rollback and monitoring", () => {
+    const sub = (c: StepCommand) => (c.words[0] === "monitor" ? `monitor ${c.words[1]}` : c.words[0]);
     expect(new Set(commands.map(sub))).toEqual(
-      new Set(["ingest", "validate", "features", "train", "evaluate", "register", "promote", "rollback"]),
+      new Set([
+        ...["ingest", "validate", "features", "train", "evaluate", "register", "promote"],
+        ...["monitor outcomes", "monitor check"],
+      ]),
     );
     for (const c of commands) {
       expect(c.words, c.line).toContain("--json");

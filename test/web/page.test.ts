@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, type ServedCity, startServedCity } from "./served-city.js";
+import { probabilityText } from "../../src/web/format.js";
+import { ADMIN_TOKEN, ROOT, type ServedCity, startServedCity } from "./served-city.js";
 
 // The web page in a real browser (Debian's chromium, driven by playwright-core) against `rodent serve` on a
 // pipeline-trained synthetic city: the list matches the API, filters work, a click on the map opens the right
@@ -120,8 +121,11 @@ describe("the web page served by rodent serve", () => {
     expect(rows.map((r) => r.camis)).toEqual(want.items.map((i: Json) => i.restaurant.camis));
     expect(rows.map((r) => Number(r.rank))).toEqual(want.items.map((i: Json) => i.rank));
     expect(rows.map((r) => r.reasons)).toEqual(want.items.map((i: Json) => Math.min(3, i.reasons.length)));
-    const firstProb = await page.$eval("#list-table tbody tr .prob", (e) => e.textContent);
-    expect(firstProb).toBe(`${(want.items[0].probability * 100).toFixed(1)}%`);
+    const probs = await page.$$eval("#list-table tbody tr .prob", (es) => es.map((e) => e.textContent));
+    expect(probs).toEqual(want.items.map((i: Json) => probabilityText(i.probability)));
+    // Never a certainty: no 0 % or 100 % (issue 14), whole percents, "< 1%" / "> 99%" at the ends.
+    for (const p of probs) expect(p).toMatch(/^(< 1%|> 99%|\d{1,2}%)$/);
+    for (const i of want.items) expect(i.probability > 0 && i.probability < 1).toBe(true);
     expect(await page.textContent("#list-status")).toContain(`Data as of ${want.features_date}`);
     await page.screenshot({ path: path.join(SHOTS, "list.png"), fullPage: false });
   });
@@ -162,9 +166,22 @@ describe("the web page served by rodent serve", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("model-title");
     await page.goto(`${city.base}/#list`);
     await page.waitForSelector("#list-view[data-loaded] #list-table tbody tr");
+    // back to the whole city in rank order after the filter and sorting tests
+    await page.selectOption("#list-borough", "");
+    await page.selectOption("#list-k", "20");
+    await page.waitForSelector('#list-view[data-loaded="20|"] #list-table tbody tr');
+    while ((await page.getAttribute('th:has(button[data-sort="rank"])', "aria-sort")) !== "ascending")
+      await page.click('button[data-sort="rank"]');
     await page.focus("#list-table tbody tr button.link");
     await page.keyboard.press("Enter");
     await page.waitForSelector('#card[open] [data-testid="card-camis"]');
+    // The city's first restaurant: "Rank 1 of N" and a top fraction that is never "top 0%".
+    const top = await api("/v1/rankings?k=1");
+    const risk = await api(`/v1/restaurants/${top.items[0].restaurant.camis}/risk`);
+    const rank = await page.textContent('[data-testid="card-rank"]');
+    expect(rank).toContain(`Rank 1 of ${risk.of.toLocaleString("en-US")} active restaurants`);
+    expect(rank).not.toMatch(/top 0(\.0+)?%/);
+    expect(rank).toMatch(/top 0?\.?\d+%/);
     await page.keyboard.press("Escape");
     await page.waitForFunction(() => !document.querySelector<HTMLDialogElement>("#card")?.open);
   });
@@ -271,6 +288,57 @@ describe("the web page served by rodent serve", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: path.join(SHOTS, "list-phone.png") });
     await phone.close();
+  });
+
+  it("after a rollback the banner says a reload is pending, and a reload clears it and shows the champion", async () => {
+    const before = await api("/v1/model");
+    expect(before.notices).toEqual([]);
+    // `rodent rollback` as an operator runs it, against the same home; the service polls no registry (poll 0).
+    const out = execFileSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "rollback", "--json"], {
+      cwd: ROOT,
+      env: { ...process.env, RODENT_HOME: city.home, RODENT_LOG_LEVEL: "warn" },
+    }).toString();
+    const rolledTo = String(JSON.parse(out).moves?.find((m: Json) => m.alias === "champion")?.to ?? "1");
+    expect(rolledTo).not.toBe(before.champion.version);
+    await page.goto(`${city.base}/#model`);
+    await page.waitForSelector('#banner:not([hidden]) [data-code="reload_pending"]', { timeout: 20_000 });
+    await page.waitForSelector(`[data-testid="pending-champion"]`);
+    const banner = await page.textContent("#banner");
+    expect(banner).toContain(`the registry's champion is version ${rolledTo}`);
+    expect(banner).toContain(`still serves version ${before.champion.version}`);
+    expect(await page.textContent('[data-testid="serving-snapshot"]')).toContain(before.serving.snapshot);
+    await page.screenshot({ path: path.join(SHOTS, "model-banner.png"), fullPage: true });
+    // the list view carries the same banner (the whole city's top 20, as the page opens)
+    await page.goto(`${city.base}/#list`);
+    await page.waitForSelector('#banner:not([hidden]) [data-code="reload_pending"]');
+    await page.selectOption("#list-borough", "");
+    await page.selectOption("#list-k", "20");
+    await page.waitForSelector('#list-view[data-loaded="20|"] #list-table tbody tr');
+    while ((await page.getAttribute('th:has(button[data-sort="rank"])', "aria-sort")) !== "ascending")
+      await page.click('button[data-sort="rank"]');
+    await page.screenshot({ path: path.join(SHOTS, "list-banner.png"), fullPage: false });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(`${city.base}/#model`);
+      await p.waitForSelector('#banner:not([hidden]) [data-code="reload_pending"]');
+      expect(await axeViolations(p), "banner").toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+    // The operator reloads: the banner goes within a few seconds and the model view names the new champion.
+    const reload = await fetch(`${city.base}/admin/reload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(reload.status).toBe(200);
+    await page.goto(`${city.base}/#model`);
+    await page.waitForSelector("#banner[hidden]", { state: "attached", timeout: 20_000 });
+    await page.waitForFunction(
+      (v) => document.querySelector('[data-testid="served-champion"] .version')?.textContent === v,
+      rolledTo,
+    );
+    expect((await api("/v1/model")).notices).toEqual([]);
   });
 
   it("logged no console errors and asked no other origin", () => {

@@ -12,6 +12,9 @@ import { silentLogger } from "../../src/util/log.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
+/** Bearer token of the served city's admin routes (POST /admin/reload). */
+export const ADMIN_TOKEN = "web-test-admin-token-0123456789";
+
 export interface ServedCity {
   base: string;
   home: string;
@@ -113,7 +116,7 @@ export async function startServedCity(): Promise<ServedCity> {
 
   const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--port", "0", "--json"], {
     cwd: ROOT,
-    env: { ...process.env, ...env, RODENT_POLL_SECONDS: "0" },
+    env: { ...process.env, ...env, RODENT_POLL_SECONDS: "0", RODENT_ADMIN_TOKEN: ADMIN_TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
   });
   // The service's log goes to test-output/ for a reviewer (and to the error below if it dies early).

@@ -357,10 +357,9 @@ export function register(program: Command): void {
           // On a cluster the retrain is the Argo WorkflowTemplate; on one machine, the pipeline in this process.
           const launcher = config.argo.server
             ? argoLauncher({
+                ...config.argo,
                 server: config.argo.server,
-                namespace: config.argo.namespace,
                 template: "rodent-ct",
-                token: config.argo.token,
                 parameters: { source: source.source },
               })
             : async () => {

@@ -66,10 +66,22 @@ describe("rodent pipeline / train / evaluate / promote / rollback / model (CLI)"
       expect(typeof b.lift_at["10"]).toBe("number");
     }
     expect(t.oracle.auc).toBeGreaterThan(0.5);
+    // The business measure, for the model, every baseline and the oracle (issue 14 §4).
+    const keys = ["actual_first_half_share", "first_half_share", "later", "mean", "median", "positives", "sd"];
+    for (const d of [t.test, ...Object.values(t.baselines), t.oracle] as { days_earlier: Record<string, number> }[]) {
+      expect(Object.keys(d.days_earlier).sort()).toEqual(keys);
+      for (const k of keys) expect(Number.isFinite(d.days_earlier[k]), k).toBe(true);
+    }
+    expect(t.test.days_earlier.mean).toBeGreaterThan(0);
+    expect(t.baselines.status_quo.days_earlier.mean).toBe(0);
+    expect(t.oracle.days_earlier.mean).toBeGreaterThan(0);
+    expect(["none", "platt", "beta", "isotonic-interpolated"]).toContain(t.calibration.method);
     // the readable table without --json
     const h = await rodent("train", "--snapshot", doc.snapshot);
     expect(h.stdout).toMatch(/previous_rodent/);
     expect(h.stdout).toMatch(/lift@10%/);
+    expect(h.stdout).toMatch(/days earlier/);
+    expect(h.stdout).toMatch(/calibration: /);
   }, 60_000);
 
   it("evaluate --candidate 1 --against champion --json gives the gate and both numbers", async () => {
@@ -79,6 +91,9 @@ describe("rodent pipeline / train / evaluate / promote / rollback / model (CLI)"
     expect(e.gate.passed).toBe(true);
     expect(e.window.snapshot).toBe(doc.snapshot);
     expect(e.gate.checks.length).toBeGreaterThanOrEqual(3);
+    expect(e.metrics.candidate.days_earlier.mean).toBeGreaterThan(0);
+    expect(Object.keys(e.baselines).sort()).toEqual(["previous_rodent", "previous_score", "status_quo"]);
+    expect(e.oracle.days_earlier.positives).toBeGreaterThan(0);
   }, 60_000);
 
   it("two simultaneous promotions: one wins, the other reports the conflict; rollback restores", async () => {

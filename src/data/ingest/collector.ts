@@ -12,6 +12,7 @@ import type { TableStream } from "../sources/formats/table.js";
 import { type DatasetQuality, emptyQuality } from "../validate/quality.js";
 import type { QuarantineWriter } from "../validate/quarantine.js";
 import { type DatasetSpec, isRejection } from "../validate/spec.js";
+import { textCheck } from "../validate/text.js";
 import type { PieceResult } from "./parse-farm.js";
 import { nullMask, recordDate } from "./record-entry.js";
 
@@ -147,12 +148,20 @@ export class DatasetCollector<R> {
     const raw = (cells: string[]) => Object.fromEntries(table.columns.map((c, i) => [c, cells[i] ?? null]));
     const checkCount = !table.seenColumns;
     const width = header.length;
+    const checkText = textCheck(header, this.spec.columns);
+    const suspect = table.suspectText ?? (() => true);
     let row = 0;
     for await (const batch of table.batches) {
       for (const cells of batch) {
         row++;
         if (checkCount && cells.length !== width) {
           await this.reject(label, row, "*", "column_count", raw(cells));
+          continue;
+        }
+        // The same order of checks as the parse workers (parse-worker.ts): column count, text, then the mapper.
+        const t = suspect() ? checkText(cells) : null;
+        if (t) {
+          await this.reject(label, row, t.field, t.reason, raw(cells));
           continue;
         }
         const r = map(cells);

@@ -1,7 +1,8 @@
 // kill -9 during ingest: only complete snapshots are ever listed, and the next ingest succeeds.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -92,6 +93,10 @@ await ingest({ store: new LocalObjectStore(${JSON.stringify(config.store.kind ==
     kill9(child);
     await exited(child);
 
+    // The killed ingest left its temp folder behind (data files of tens of MB at full scale)…
+    const tmpBase = path.join(config.home, "tmp");
+    const left = readdirSync(tmpBase).filter((d) => d.startsWith("ingest-"));
+    expect(left).toHaveLength(1);
     const keys = await store.list("snapshots/");
     const stray = keys.filter((k) => !k.startsWith(`snapshots/${earlier.snapshot}/`));
     expect(stray.length).toBeGreaterThan(0); // data files were written…
@@ -101,6 +106,32 @@ await ingest({ store: new LocalObjectStore(${JSON.stringify(config.store.kind ==
     const next = await ingest({ store, config, log: silentLogger, source: `dir:${root}` });
     expect(next.reused).toBe(false);
     expect(await assertAllComplete(store)).toEqual([earlier.snapshot, next.snapshot]);
+    // …which the next ingest deleted, its owner being dead.
+    expect(readdirSync(tmpBase).filter((d) => d.startsWith("ingest-"))).toEqual([]);
+  });
+
+  it("deletes only temp folders no live ingest owns", async () => {
+    const config = testConfig();
+    const store = new LocalObjectStore(config.store.kind === "local" ? config.store.root : "");
+    const tmpBase = path.join(config.home, "tmp");
+    const folder = (name: string, owner: object | null, ageMs = 0) => {
+      const d = path.join(tmpBase, name);
+      mkdirSync(d, { recursive: true });
+      writeFileSync(path.join(d, "inspections.ndjson.gz"), "x");
+      if (owner) writeFileSync(path.join(d, "owner.json"), JSON.stringify(owner));
+      if (ageMs) utimesSync(d, new Date(Date.now() - ageMs), new Date(Date.now() - ageMs));
+    };
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    folder("ingest-dead", { pid: Number(dead.stdout), host: os.hostname(), startTicks: null });
+    folder("ingest-live", { pid: process.pid, host: os.hostname(), startTicks: null });
+    folder("ingest-other-host", { pid: 1, host: "another-machine", startTicks: null });
+    folder("ingest-old-unowned", null, 60 * 60_000);
+    folder("ingest-new-unowned", null);
+    folder("not-an-ingest", null, 60 * 60_000);
+    await ingest({ store, config, log: silentLogger, source: `dir:${dataset(3)}` });
+    expect(readdirSync(tmpBase).sort()).toEqual(
+      ["ingest-live", "ingest-new-unowned", "ingest-other-host", "not-an-ingest"].sort(),
+    );
   });
 
   it("in every phase of `rodent ingest` (reading, writing, uploading, any time): only complete snapshots are listed", async () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { RodentError } from "../../errors.js";
 import type { DatasetName } from "../records.js";
 import type { WrittenFile } from "../snapshot/ndjson-writer.js";
-import { openTable } from "../sources/files.js";
+import { assertDataFile, openTable } from "../sources/files.js";
 import { readCsvPieces } from "../sources/formats/csv-pieces.js";
 import { detectFormat, fileFormatError } from "../sources/formats/open.js";
 import type { DatasetQuality } from "../validate/quality.js";
@@ -53,6 +53,7 @@ export async function runDatasetJob(
     const label = path.relative(job.root, file).split(path.sep).join("/");
     const f = detectFormat(file);
     const min = job.farmMinBytes ?? FARM_MIN_BYTES;
+    await assertDataFile(file);
     if (farm && f?.format === "csv" && ((await stat(file).catch(() => null))?.size ?? 0) >= min) {
       const csv = await readCsvPieces(file, f.gzip);
       try {

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Config } from "../../config/index.js";
 import { RodentError } from "../../errors.js";
 import type { Logger } from "../../util/log.js";
+import { currentOwner, ownerAlive, type ProcessOwner } from "../../util/process-owner.js";
 import { progress } from "../../util/progress.js";
 import type { ObjectStore } from "../object-store.js";
 import { DATASETS, type DatasetName } from "../records.js";
@@ -195,18 +196,46 @@ function shiftDays(day: string, n: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** Delete temporary folders left by killed ingests ($RODENT_HOME/tmp/ingest-*). Run when no ingest is running. */
-export async function cleanIngestTemp(config: Config): Promise<string[]> {
-  const base = path.join(config.home, "tmp");
-  const dirs = (await fs.readdir(base).catch(() => [] as string[])).filter((d) => d.startsWith("ingest-"));
-  for (const d of dirs) await fs.rm(path.join(base, d), { recursive: true, force: true });
-  return dirs.map((d) => path.join(base, d));
+/**
+ * Each ingest's temp folder ($RODENT_HOME/tmp/ingest-*) holds OWNER_FILE, the pid, host and start time of the
+ * process using it: that file is the folder's lock. A folder whose owner is dead was left by a crash or a kill -9
+ * (tens of MB each) and is deleted by the next ingest or validate, and by `rodent snapshots --gc`; a folder of a
+ * live ingest is never touched, so two ingests on one RODENT_HOME do not delete each other's work. A folder
+ * without the file is a few milliseconds old (being created) or from an older version: deleted after 10 minutes.
+ */
+const OWNER_FILE = "owner.json";
+const UNOWNED_GRACE_MS = 10 * 60_000;
+
+async function abandoned(dir: string): Promise<boolean> {
+  try {
+    return !ownerAlive(JSON.parse(await fs.readFile(path.join(dir, OWNER_FILE), "utf8")) as ProcessOwner);
+  } catch {
+    const st = await fs.stat(dir).catch(() => null);
+    return st !== null && Date.now() - st.mtimeMs > UNOWNED_GRACE_MS;
+  }
 }
 
-async function makeTmp(config: Config): Promise<string> {
+/** Delete the temp folders of ingests that are no longer running; returns the folders deleted. */
+export async function cleanIngestTemp(config: Config): Promise<string[]> {
+  const base = path.join(config.home, "tmp");
+  const removed: string[] = [];
+  for (const d of (await fs.readdir(base).catch(() => [] as string[])).filter((x) => x.startsWith("ingest-"))) {
+    const dir = path.join(base, d);
+    if (!(await abandoned(dir))) continue;
+    await fs.rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+async function makeTmp(config: Config, log?: Logger): Promise<string> {
+  const removed = await cleanIngestTemp(config);
+  if (removed.length) log?.info({ removed }, "deleted temp folders of interrupted ingests");
   const base = path.join(config.home, "tmp");
   await fs.mkdir(base, { recursive: true });
-  return fs.mkdtemp(path.join(base, "ingest-"));
+  const dir = await fs.mkdtemp(path.join(base, "ingest-"));
+  await fs.writeFile(path.join(dir, OWNER_FILE), JSON.stringify(currentOwner()));
+  return dir;
 }
 
 /** The written files and the quality report of finished datasets, in DATASETS order. */
@@ -241,7 +270,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
     throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--since ${JSON.stringify(opts.since)}: expected YYYY-MM-DD`, {
       argument: "since",
     });
-  const tmp = await makeTmp(config);
+  const tmp = await makeTmp(config, log);
   try {
     let results: Results;
     let watermarks: Partial<Record<DatasetName, string>> = {};
@@ -325,7 +354,7 @@ export async function validateFiles(opts: {
   const target = path.resolve(opts.path);
   const stat = await fs.stat(target).catch(() => null);
   if (!stat) throw new RodentError("RODENT_ERR_NOT_FOUND", `${opts.path} does not exist`, { path: opts.path });
-  const tmp = await makeTmp(opts.config);
+  const tmp = await makeTmp(opts.config, opts.log);
   try {
     let jobs: DatasetJob[];
     if (stat.isDirectory()) jobs = await dirJobs(target, tmp, opts.log, {}, false);

@@ -6,11 +6,12 @@ import type { DatasetName } from "../records.js";
 import { CsvSplitter } from "../sources/formats/csv-split.js";
 import { isRejection, type RowMapper } from "../validate/spec.js";
 import { SPECS } from "../validate/specs.js";
+import { SUSPECT_TEXT, type TextCheck, textCheck } from "../validate/text.js";
 import type { FarmRequest, PieceResult } from "./parse-farm.js";
 import { nullMask, recordDate } from "./record-entry.js";
 
 const port = parentPort!;
-const files = new Map<number, { dataset: DatasetName; map: RowMapper<unknown>; width: number }>();
+const files = new Map<number, { dataset: DatasetName; map: RowMapper<unknown>; width: number; text: TextCheck }>();
 /** Decode in slices: strings under V8's large-object size stay in the young generation (no page faults). */
 const SLICE = 48 * 1024;
 
@@ -27,11 +28,18 @@ function parse(fileId: number, bytes: Buffer): Omit<PieceResult, "id"> {
   const nulls: number[] = [];
   const rejects: PieceResult["rejects"] = [];
   let row = 0;
+  // Per-row text checks start with the first decoded slice that holds a suspect character (validate/text.ts).
+  let suspect = false;
   const take = () => {
     for (const c of cells) {
       row++;
       if (c.length !== f.width) {
         rejects.push({ row, field: "*", reason: "column_count", cells: c });
+        continue;
+      }
+      const t = suspect ? f.text(c) : null;
+      if (t) {
+        rejects.push({ row, field: t.field, reason: t.reason, cells: c });
         continue;
       }
       const r = map(c);
@@ -47,10 +55,13 @@ function parse(fileId: number, bytes: Buffer): Omit<PieceResult, "id"> {
     cells.length = 0;
   };
   for (let i = 0; i < bytes.length; i += SLICE) {
-    splitter.push(decoder.decode(bytes.subarray(i, i + SLICE), { stream: true }), cells);
+    const text = decoder.decode(bytes.subarray(i, i + SLICE), { stream: true });
+    if (!suspect && SUSPECT_TEXT.test(text)) suspect = true;
+    splitter.push(text, cells);
     take();
   }
   const tail = decoder.decode();
+  if (!suspect && SUSPECT_TEXT.test(tail)) suspect = true;
   if (tail) splitter.push(tail, cells);
   splitter.end(cells);
   take();
@@ -72,10 +83,12 @@ function parse(fileId: number, bytes: Buffer): Omit<PieceResult, "id"> {
 port.on("message", (m: FarmRequest) => {
   if (m.type === "file") {
     const spec = SPECS[m.dataset];
+    const header = m.columns.map(normalizeColumnName);
     files.set(m.fileId, {
       dataset: m.dataset,
-      map: spec.bind(m.columns.map(normalizeColumnName)) as RowMapper<unknown>,
+      map: spec.bind(header) as RowMapper<unknown>,
       width: m.columns.length,
+      text: textCheck(header, spec.columns),
     });
     return;
   }

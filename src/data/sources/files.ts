@@ -22,13 +22,65 @@ export interface DirListing {
   ignored: string[];
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
+type Kind = "file" | "dir";
+
+/** What a non-regular file is, in words, for an error. */
+function kindOf(st: import("node:fs").Stats | import("node:fs").Dirent): string {
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
+/**
+ * A file or a folder, following symbolic links; anything else is an error naming the path, never skipped: a loop,
+ * a link to nothing, a FIFO (reading one would wait forever), a socket or a device. An export folder often holds
+ * links to files kept elsewhere, and a skipped file silently loses its rows.
+ */
+async function entryKind(p: string, ent?: import("node:fs").Dirent): Promise<Kind> {
+  if (ent?.isDirectory()) return "dir";
+  if (ent?.isFile()) return "file";
+  let st: import("node:fs").Stats;
+  try {
+    st = await fs.stat(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw fileFormatError(p, "symbolic link loop (the link points back to itself)");
+    if (code === "ENOENT") {
+      const target = await fs.readlink(p).catch(() => "?");
+      throw fileFormatError(p, `dangling symbolic link (its target ${target} does not exist)`);
+    }
+    if (code === "EACCES") throw fileFormatError(p, "not readable (permission denied)");
+    throw e;
+  }
+  if (st.isDirectory()) return "dir";
+  if (st.isFile()) return "file";
+  throw fileFormatError(p, `${kindOf(st)}, not a data file`);
+}
+
+/** Throw RODENT_ERR_NOT_FOUND / RODENT_ERR_FILE_FORMAT unless `file` is (a link to) a regular file. */
+export async function assertDataFile(file: string): Promise<void> {
+  try {
+    await fs.lstat(file);
+  } catch {
+    throw new RodentError("RODENT_ERR_NOT_FOUND", `file ${file} does not exist`, { file });
+  }
+  if ((await entryKind(file)) !== "file") throw fileFormatError(file, "a folder, not a data file");
+}
+
+async function filesUnder(dir: string, seen: Set<string>): Promise<string[]> {
+  // Each real folder once: a link back to an ancestor would otherwise recurse until the path is too long.
+  const real = await fs.realpath(dir);
+  if (seen.has(real)) throw fileFormatError(dir, `symbolic link loop (${real} is already being read)`);
+  seen.add(real);
   const out: string[] = [];
   for (const ent of await fs.readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, ent.name);
     if (ent.name.startsWith(".") || /^readme/i.test(ent.name)) continue;
-    if (ent.isDirectory()) out.push(...(await filesUnder(p)));
-    else if (ent.isFile()) out.push(p);
+    const kind = await entryKind(p, ent);
+    if (kind === "dir") out.push(...(await filesUnder(p, new Set(seen))));
+    else out.push(p);
   }
   return out;
 }
@@ -50,13 +102,16 @@ export async function listDataDir(root: string): Promise<DirListing> {
   const datasets: DirListing["datasets"] = [];
   const ignored: string[] = [];
   for (const ent of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!ent.isDirectory() || ent.name.startsWith(".")) continue;
+    if (ent.name.startsWith(".")) continue;
     const dataset = FOLDERS[ent.name];
     if (!dataset) {
-      ignored.push(ent.name);
+      if (ent.isDirectory()) ignored.push(ent.name);
       continue;
     }
-    const files = (await filesUnder(path.join(root, ent.name))).sort();
+    // A dataset folder may be a link to a folder elsewhere; a dataset name that is not a folder is an error.
+    if ((await entryKind(path.join(root, ent.name), ent)) !== "dir")
+      throw fileFormatError(path.join(root, ent.name), "a dataset must be a folder of files");
+    const files = (await filesUnder(path.join(root, ent.name), new Set())).sort();
     for (const f of files)
       if (!detectFormat(f))
         throw fileFormatError(f, `unknown file format (expected one of ${SUPPORTED_EXTENSIONS.join(", ")})`);
@@ -89,11 +144,7 @@ export async function openTable(
 ): Promise<{ table: TableStream; format: string }> {
   const f = detectFormat(file);
   if (!f) throw fileFormatError(file, `unknown file format (expected one of ${SUPPORTED_EXTENSIONS.join(", ")})`);
-  try {
-    await fs.access(file);
-  } catch {
-    throw new RodentError("RODENT_ERR_NOT_FOUND", `file ${file} does not exist`, { file });
-  }
+  await assertDataFile(file);
   const table = f.format === "csv" ? await readCsv(file, f.gzip) : await readJson(file, f.gzip, spec.columns);
   return { table, format: f.gzip ? `${f.format}.gz` : f.format };
 }

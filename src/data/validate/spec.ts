@@ -18,6 +18,9 @@ export const REASONS = [
   "column_count",
   "duplicate_row",
   "duplicate_key",
+  "invalid_utf8",
+  "control_character",
+  "bidi_control",
 ] as const;
 export type Reason = (typeof REASONS)[number];
 

@@ -6,7 +6,13 @@ import { isoOfDay } from "../../features/index.js";
 import { type EvalMetrics, evaluateScores, subsetTable, timeSplit } from "../../model/index.js";
 import type { ModelVersion } from "../../tracking/index.js";
 import type { PipelineContext } from "../context.js";
-import { pick } from "../evaluation-report.js";
+import {
+  type BaselineMetrics,
+  baselineMetrics,
+  type OracleMetrics,
+  oracleMetrics,
+  pick,
+} from "../evaluation-report.js";
 import { decideGate, type GateDecision } from "../gate.js";
 import { DEFAULT_GATE_POLICY, type GatePolicy } from "../gate-policy.js";
 import { loadRunModel } from "../model-loader.js";
@@ -22,6 +28,9 @@ export interface EvaluationOutput {
   /** The held-out window both were scored on: the candidate snapshot's test window. */
   window: { snapshot: string; rows: number; from: string | null; to: string | null };
   metrics: { candidate: EvalMetrics; champion: EvalMetrics | null };
+  /** The same window ranked by the baselines and (on synthetic data) the oracle, for reference. */
+  baselines: Record<string, BaselineMetrics>;
+  oracle: OracleMetrics | null;
   /** Why the champion was not compared, when it was not. */
   note: string | null;
   policy: GatePolicy;
@@ -137,6 +146,8 @@ export async function evaluateStep(
           to: test.length ? isoOfDay(hi) : null,
         },
         metrics: { candidate, champion },
+        baselines: baselineMetrics(ts, test),
+        oracle: await oracleMetrics(ctx.store, cand.snapshot, ts, test),
         note,
         policy,
         gate,

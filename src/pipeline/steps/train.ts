@@ -4,6 +4,7 @@ import path from "node:path";
 import { isoOfDay } from "../../features/index.js";
 import { buildReferenceProfile } from "../../features/profile.js";
 import {
+  type CalibrationSelection,
   type EvalMetrics,
   evaluateScores,
   parseParams,
@@ -14,6 +15,7 @@ import {
   trainModel,
 } from "../../model/index.js";
 import { writeMlflowModelDir } from "../../tracking/index.js";
+import { runUser } from "../code-version.js";
 import type { PipelineContext } from "../context.js";
 import {
   type BaselineMetrics,
@@ -47,6 +49,8 @@ export interface TrainReport {
   feature_schema_version: string;
   params: TrainParams;
   windows: { train: WindowInfo; valid: WindowInfo; test: WindowInfo };
+  /** The calibration the served probabilities go through, and how it was chosen on the validation window. */
+  calibration: { method: string; selection: CalibrationSelection | null };
   test: EvalMetrics;
   baselines: Record<string, BaselineMetrics>;
   oracle: OracleMetrics | null;
@@ -104,6 +108,7 @@ export async function trainStep(
       const tags: Record<string, string> = {
         "mlflow.source.name": "rodent train",
         "mlflow.source.type": "JOB",
+        "mlflow.user": runUser(),
         "rodent.snapshot_id": features.snapshot,
         "rodent.feature_schema_version": ts.table.schema.version,
         "rodent.step_key": key,
@@ -161,6 +166,10 @@ export async function trainStep(
           feature_schema_version: ts.table.schema.version,
           params,
           windows,
+          calibration: {
+            method: model.calibration.kind,
+            selection: "selection" in model.calibration ? (model.calibration.selection ?? null) : null,
+          },
           test,
           baselines,
           oracle,
@@ -177,21 +186,36 @@ export async function trainStep(
             : "the training rows (past inspections) the model learned from",
           asOf: pop?.asOf ?? null,
         });
-        model.meta.metrics = { test: { auc: test.auc, lift_at: test.lift_at, ece: test.ece }, window: windows.test };
+        model.meta.metrics = {
+          test: {
+            auc: test.auc,
+            lift_at: test.lift_at,
+            ece: test.ece,
+            brier: test.brier,
+            days_earlier: test.days_earlier,
+          },
+          window: windows.test,
+        };
         model.meta.run_id = runId;
         if (source) model.meta.source = source;
 
         const modelDir = path.join(tmp, "model");
+        // The input example: the first rows the service would score (or, without a serving table, training rows).
+        const exampleRows = Array.from({ length: Math.min(5, refTable.n) }, (_, i) =>
+          Float64Array.from(refTable.columns, (c) => c[i]),
+        );
         await writeMlflowModelDir(modelDir, toXGBoostJSON(model), model.toJSON(), {
           runId,
           snapshot: features.snapshot,
           featureSchemaVersion: ts.table.schema.version,
+          inputExample: exampleRows,
         });
         await ctx.tracker.logArtifacts(runId, modelDir, "model");
         const evalFile = path.join(tmp, "evaluation.json");
         await writeFile(evalFile, JSON.stringify(report, null, 2));
         await ctx.tracker.logArtifact(runId, evalFile);
 
+        await ctx.tracker.logBatch(runId, { params: { calibration: model.calibration.kind } });
         const metrics = [
           ...history,
           ...Object.entries({
@@ -200,6 +224,13 @@ export async function trainStep(
               Object.entries(baselines).flatMap(([name, m]) => Object.entries(flattenMetrics(`baseline_${name}`, m))),
             ),
             ...(oracle ? flattenMetrics("oracle", oracle) : {}),
+            // every calibration candidate's out-of-fold scores on the validation window
+            ...Object.fromEntries(
+              Object.entries(report.calibration.selection?.candidates ?? {}).flatMap(([m, c]) => [
+                [`calibration_${m.replace(/-/g, "_")}_valid_brier`, c.brier],
+                [`calibration_${m.replace(/-/g, "_")}_valid_ece`, c.ece],
+              ]),
+            ),
           }).map(([k, value]) => ({ key: k, value, step: 0 })),
         ];
         // MLflow's log-batch takes at most 1000 metrics per call.

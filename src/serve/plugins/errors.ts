@@ -1,7 +1,8 @@
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ERROR_CODES, type ErrorCode, isRodentError } from "../../errors.js";
-import type { ErrorResponse } from "../schemas/common.js";
+import { ErrorResponse } from "../schemas/common.js";
 
 interface AjvIssue {
   instancePath: string;
@@ -14,8 +15,11 @@ const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
@@ -104,12 +108,88 @@ function describeValue(req: FastifyRequest, part: string, pointer: string): stri
   return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
 }
 
+/** Every route's methods by path pattern, for 405 on a known path (collectRoutes runs before any route exists). */
+export interface KnownRoutes {
+  /** The methods of the route patterns the path matches (HEAD with GET); empty when the path is unknown. */
+  allowed(path: string): string[];
+}
+
+/**
+ * Record routes as they are added, so the not-found handler can tell "no such path" (404) from "no such method"
+ * (405). And make each documented route declare the errors any request to it can get, so the OpenAPI document
+ * matches what the service does: a route with a body can answer 400 (malformed JSON), 413 (over the body limit) and
+ * 415 (another content type); every route but the exempt probes 503 (overload shedding, plugins/external.ts).
+ */
+export function collectRoutes(app: FastifyInstance): KnownRoutes {
+  const byPattern = new Map<string, { re: RegExp; methods: Set<string> }>();
+  app.addHook("onRoute", (r) => {
+    const response = (r.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined)?.response;
+    if (response && !(r.schema as { hide?: boolean }).hide) {
+      const methods = Array.isArray(r.method) ? r.method : [r.method];
+      const codes = methods.some((m) => m !== "GET" && m !== "HEAD") ? [400, 413, 415] : [];
+      if (!(r.config as { pressureHandler?: unknown } | undefined)?.pressureHandler) codes.push(503);
+      for (const c of codes) response[c] ??= ErrorResponse;
+    }
+    let entry = byPattern.get(r.url);
+    if (!entry) {
+      // find-my-way's syntax: ":name" is one segment, "*" the rest of the path.
+      const src = r.url
+        .split(/(:[A-Za-z0-9_]+|\*)/)
+        .map((part) =>
+          part === "*" ? ".*" : part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+        )
+        .join("");
+      entry = { re: new RegExp(`^${src}$`), methods: new Set() };
+      byPattern.set(r.url, entry);
+    }
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) entry.methods.add(m);
+  });
+  return {
+    allowed(path) {
+      const out = new Set<string>();
+      for (const { re, methods } of byPattern.values()) if (re.test(path)) for (const m of methods) out.add(m);
+      if (out.has("GET")) out.add("HEAD");
+      return [...out].sort();
+    },
+  };
+}
+
+/**
+ * Errors Node's HTTP server raises before a request reaches Fastify, or while its body is still arriving: a request
+ * not received within the request timeout (408, Node's ERR_HTTP_REQUEST_TIMEOUT) and malformed HTTP (400). Written
+ * on the raw socket in the service's error shape, then the socket is closed: what is left of the request is unread.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  // A response already under way on this socket cannot take another status line: just close it.
+  if ((socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
+  const status = timeout ? 408 : err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+  const code: ErrorCode = timeout ? "RODENT_ERR_TIMEOUT" : "RODENT_ERR_INVALID_ARGUMENT";
+  const text = status === 431 ? "Request Header Fields Too Large" : (STATUS_TEXT[status] ?? "Error");
+  const payload = JSON.stringify({
+    statusCode: status,
+    code,
+    error: text,
+    message: timeout ? "the request was not received in time" : "malformed HTTP request",
+    hint: ERROR_CODES[code].hint,
+  });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+    );
+  socket.destroy();
+}
+
 /**
  * One error handler: client mistakes become 4xx with a code and the field, never 500; anything
  * unexpected is logged with the request id and answered as RODENT_ERR_INTERNAL.
  */
 export default fp(
-  async function errors(app: FastifyInstance) {
+  async function errors(app: FastifyInstance, opts: { routes?: KnownRoutes }) {
     app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       if (err.validation) {
         const d = describeValidation(err, req);
@@ -147,9 +227,31 @@ export default fp(
         .send(body(500, "RODENT_ERR_INTERNAL", "internal error; see the log for this request id", req));
     });
 
-    app.setNotFoundHandler((req, reply) => {
-      reply.status(404).send(body(404, "RODENT_ERR_NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`, req));
+    const notFound = (req: FastifyRequest, reply: FastifyReply) => {
+      reply.header("x-request-id", req.id);
+      const path = req.url.split("?")[0];
+      const allowed = opts.routes?.allowed(path) ?? [];
+      if (allowed.length > 0) {
+        reply.header("allow", allowed.join(", "));
+        return reply
+          .status(405)
+          .send(
+            body(
+              405,
+              "RODENT_ERR_METHOD_NOT_ALLOWED",
+              `${req.method} is not allowed on ${path}; allowed: ${allowed.join(", ")}`,
+              req,
+            ),
+          );
+      }
+      return reply.status(404).send(body(404, "RODENT_ERR_NOT_FOUND", `no route ${req.method} ${path}`, req));
+    };
+    // Answered as soon as the request line is known: a method with a body (POST, or QUERY without a content type)
+    // would otherwise have its body parsed, and fail on it, before the not-found handler ran.
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.is404) return notFound(req, reply);
     });
+    app.setNotFoundHandler(notFound);
   },
   { name: "rodent-errors" },
 );

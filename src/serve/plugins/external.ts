@@ -16,6 +16,18 @@ export interface PressureLimits {
   sampleInterval?: number;
 }
 
+/**
+ * The CSP of /docs. The plugin's default (staticCSP: true) blocks the one inline <style> swagger-ui's bundle inserts
+ * (a console error on every load) and sends upgrade-insecure-requests, which on a plain-http service (the default,
+ * and any port-forward) asks the browser to fetch the page's own assets over https. Here: that style allowed by
+ * its hash (the browser test in test/web/docs.test.ts fails when a swagger-ui upgrade changes it), nothing loaded
+ * from elsewhere (the UI's assets are bundled; no CDN, no validator badge), no upgrade.
+ */
+export const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; font-src 'self' data:; frame-ancestors 'self'; img-src 'self' data:; " +
+  "object-src 'none'; script-src 'self'; script-src-attr 'none'; connect-src 'self'; " +
+  "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
 export const DEFAULT_PRESSURE: PressureLimits = { maxEventLoopDelay: 1000, retryAfter: 5 };
 
 /** Third-party plugins: overload shedding, then the OpenAPI document and its UI (assets bundled, no CDN). */
@@ -64,7 +76,7 @@ export default fp(
         ],
       },
     });
-    await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+    await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: DOCS_CSP });
     app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   },
   { name: "rodent-external" },

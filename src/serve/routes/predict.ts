@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { errorCodes } from "fastify";
+import { RodentError } from "../../errors.js";
 import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
 import { bandOf, topFraction } from "../bands.js";
 import { readBodyChunks } from "../body-chunks.js";
 import { keyFraction, rowFraction } from "../canary.js";
+import { duplicateKey } from "../json-duplicates.js";
 import { CheckedBody, compileRowsValidator, FEATURE_TABLE } from "../row-validator.js";
 import { compileRowsParser } from "../rows-parser.js";
 import { MAX_ROWS, type PredictBody, type PredictResponse, predictRouteSchema } from "../schemas/predict.js";
+import { probabilitiesOf } from "../served-model.js";
 import { answeredBy, readyState } from "./answer.js";
 
 /** JSON rows → column-major table (null → NaN, the model's "missing"). */
@@ -29,17 +32,19 @@ const num = (x: number) => (Number.isFinite(x) ? `${x}` : "null");
 
 /**
  * The 200 body of POST /v1/predict (PredictResponse) written as text: an object per row handed to the serializer
- * cost ~3× more for a 100-row batch. `ascending` is the city's sorted scores, for each row's top fraction and band.
+ * cost ~3× more for a 100-row batch. `p` are the calibrated probabilities, `margin` the raw scores they come from and
+ * `ascending` the city's raw scores sorted, for each row's top fraction (where it would rank) and band.
  */
 export function predictResponseJson(
   model: PredictResponse["model"],
   featureSchema: string,
   p: Float64Array,
+  margin: Float64Array,
   ascending: Float64Array,
 ): string {
   let out = `{"model":${JSON.stringify(model)},"feature_schema":${JSON.stringify(featureSchema)},"predictions":[`;
   for (let i = 0; i < p.length; i++) {
-    const top = topFraction(ascending, p[i]);
+    const top = topFraction(ascending, margin[i]);
     out += `${i === 0 ? "" : ","}{"probability":${num(p[i])},"band":"${bandOf(top)}","top_fraction":${num(top)}}`;
   }
   return `${out}]}`;
@@ -72,10 +77,22 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
       if (table) return done(null, new CheckedBody(table));
       if (length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
       let parsed: unknown;
+      const text = Buffer.concat(chunks, length).toString("utf8");
       try {
-        parsed = JSON.parse(Buffer.concat(chunks, length).toString("utf8"));
+        parsed = JSON.parse(text);
       } catch {
         return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+      }
+      const dup = duplicateKey(text);
+      if (dup) {
+        const field = `body${dup.pointer}/${dup.key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        const where = dup.pointer ? `body${dup.pointer}` : "body";
+        return done(
+          new RodentError("RODENT_ERR_INVALID_ARGUMENT", `${where}: duplicate key ${JSON.stringify(dup.key)}`, {
+            field,
+          }),
+          undefined,
+        );
       }
       done(null, parsed);
     });
@@ -98,7 +115,8 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
       const fraction =
         typeof key === "string" && key.length > 0 ? keyFraction(key) : rowFraction(table.columns.map((c) => c[0]));
       const m = host.pick(s, fraction) ?? s.champion;
-      const p = m.model.predictProba(table);
+      const margin = m.model.predictMargin(table);
+      const p = probabilitiesOf(m.model, margin);
       app.metrics.score.labels({ model_version: m.ref.version, role: m.role }).observeAll(p);
       if (host.hasScoredListeners) {
         host.emitScored({
@@ -113,7 +131,7 @@ const predict: FastifyPluginAsyncTypebox<{ schema: FeatureSchema; maxRows?: numb
         });
       }
       // Already JSON text: with a JSON content type Fastify sends it as it is, past the schema serializer.
-      const text = predictResponseJson(answeredBy(reply, m), opts.schema.version, p, m.ascending);
+      const text = predictResponseJson(answeredBy(reply, m), opts.schema.version, p, margin, m.ascending);
       return reply.header("content-type", "application/json; charset=utf-8").send(text as never);
     },
   );

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { bandOf, topFraction } from "../bands.js";
-import { boroughIndex, rankingsRouteSchema } from "../schemas/rankings.js";
+import { bandOf, countAbove } from "../bands.js";
+import { boroughIndex, DEFAULT_K, rankingsRouteSchema } from "../schemas/rankings.js";
 import { reasonsFor } from "../served-model.js";
 import { answeredBy, readyState, restaurantOf } from "./answer.js";
 
-// The city is scored, sorted and split by borough when a model is loaded, so a ranking is a slice of a
-// precomputed index: no model work on the request path (reasons of the top rows are warmed at load).
+// The city is scored, sorted by raw score and split by borough when a model is loaded, so a ranking is a slice of a
+// precomputed index: no model work on the request path (reasons of the top rows are warmed at load). `rank` is the
+// rank in the list asked for (city or borough), a competition rank: restaurants with equal raw scores share it.
 const rankings: FastifyPluginAsyncTypebox = async (app) => {
   const host = app.modelHost;
   app.get("/rankings", { schema: rankingsRouteSchema }, async (req, reply) => {
@@ -13,17 +14,22 @@ const rankings: FastifyPluginAsyncTypebox = async (app) => {
     const m = s.champion;
     const b = req.query.borough === undefined ? -1 : boroughIndex(req.query.borough);
     const list = b < 0 ? m.order : m.byBorough[b];
-    const k = Math.min(req.query.k, list.length);
+    // The validator filled the default and checked 1..MAX_K on a finite integer (plugins/validation.ts).
+    const k = Math.min(req.query.k ?? DEFAULT_K, list.length);
     const items = new Array(k);
     const scratch = new Float32Array(s.city.set.table.columns.length);
+    const n = m.margins.length;
+    let rank = 1;
     for (let r = 0; r < k; r++) {
       const i = list[r];
-      const p = m.scores[i];
+      if (r > 0 && m.margins[i] !== m.margins[list[r - 1]]) rank = r + 1;
+      const cityRank = countAbove(m.ascending, m.margins[i]) + 1;
       items[r] = {
-        rank: r + 1,
+        rank,
+        city_rank: cityRank,
         restaurant: restaurantOf(s.city, i),
-        probability: p,
-        band: bandOf(topFraction(m.ascending, p)),
+        probability: m.scores[i],
+        band: bandOf(cityRank / n),
         reasons: reasonsFor(m, s.city, i, scratch),
       };
     }

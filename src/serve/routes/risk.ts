@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { RodentError } from "../../errors.js";
-import { bandOf, topFraction } from "../bands.js";
+import { bandOf, countAbove, countAtOrAbove } from "../bands.js";
 import { keyFraction } from "../canary.js";
 import { riskRouteSchema } from "../schemas/risk.js";
 import { reasonsFor } from "../served-model.js";
@@ -21,7 +21,10 @@ const risk: FastifyPluginAsyncTypebox = async (app) => {
     }
     const m = host.pick(s, keyFraction(camis)) ?? s.champion;
     const p = m.scores[i];
-    const top = topFraction(m.ascending, p);
+    // Rank by the raw score: 1 + the restaurants scoring strictly higher; equal raw scores share it.
+    const n = m.margins.length;
+    const above = countAbove(m.ascending, m.margins[i]);
+    const top = (above + 1) / n;
     app.metrics.score.observe({ model_version: m.ref.version, role: m.role }, p);
     if (host.hasScoredListeners) {
       host.emitScored({
@@ -40,7 +43,9 @@ const risk: FastifyPluginAsyncTypebox = async (app) => {
       probability: p,
       band: bandOf(top),
       top_fraction: top,
-      rank: Math.round(top * m.scores.length) + 1,
+      rank: above + 1,
+      of: n,
+      tied_with: countAtOrAbove(m.ascending, m.margins[i]) - above - 1,
       features_date: s.city.set.asOf,
       snapshot: s.city.id,
       model: answeredBy(reply, m),

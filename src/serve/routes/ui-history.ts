@@ -16,7 +16,7 @@ export interface HistorySource {
 
 /** Headline numbers kept per version: the test window's, the baselines' and the oracle's. */
 const METRIC =
-  /^(test|oracle|baseline_[a-z_]+?)_(auc|pr_auc|ece|brier|n|positives|precision_at_(?:5|10|20)|lift_at_(?:5|10|20))$/;
+  /^(test|oracle|baseline_[a-z_]+?)_(auc|pr_auc|ece|brier|n|positives|precision_at_(?:5|10|20)|lift_at_(?:5|10|20)|days_earlier_(?:mean|median|sd|later|first_half_share))$/;
 
 const Version = Type.Object({
   version: Type.String(),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { BOROUGHS } from "../../data/records.js";
-import { bandOf, RISK_BANDS, topFraction } from "../bands.js";
+import { bandOf, countAbove, RISK_BANDS } from "../bands.js";
 import { AnsweredBy, ErrorResponse } from "../schemas/common.js";
 import { answeredBy, readyState } from "./answer.js";
 
@@ -23,7 +23,7 @@ const MapResponse = Type.Object({
   borough: Type.Array(Type.Integer()),
   lat: Type.Array(Type.Union([Type.Number(), Type.Null()])),
   lon: Type.Array(Type.Union([Type.Number(), Type.Null()])),
-  probability: Type.Array(Type.Number()),
+  probability: Type.Array(Type.Number(), { description: "calibrated; the arrays are in raw-score order" }),
   band: Type.Array(Type.Integer()),
 });
 
@@ -68,7 +68,7 @@ const uiMap: FastifyPluginAsyncTypebox = async (app) => {
         out.lat[r] = Number.isNaN(set.lat[i]) ? null : Math.round(set.lat[i] * 1e5) / 1e5;
         out.lon[r] = Number.isNaN(set.lon[i]) ? null : Math.round(set.lon[i] * 1e5) / 1e5;
         out.probability[r] = p;
-        out.band[r] = BAND_NAMES.indexOf(bandOf(topFraction(m.ascending, p)));
+        out.band[r] = BAND_NAMES.indexOf(bandOf((countAbove(m.ascending, m.margins[i]) + 1) / n));
       }
       return out;
     },

@@ -18,5 +18,5 @@ export const reloadRouteSchema = {
   summary: "Re-read the registry aliases and the latest snapshot now (bearer RODENT_ADMIN_TOKEN)",
   tags: ["admin"],
   security: [{ bearer: [] }],
-  response: { 200: ReloadResponse, 401: ErrorResponse },
+  response: { 200: ReloadResponse, 401: ErrorResponse, 429: ErrorResponse },
 };

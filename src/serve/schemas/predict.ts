@@ -40,9 +40,11 @@ export function predictBodySchema(schema: FeatureSchema, maxRows = MAX_ROWS) {
 export type PredictBody = { rows: Record<string, number | null>[] };
 
 export const Prediction = Type.Object({
-  probability: Type.Number(),
+  probability: Type.Number({ description: "calibrated probability, strictly between 0 and 1" }),
   band: RiskBand,
-  top_fraction: Type.Number(),
+  top_fraction: Type.Number({
+    description: "where the row's raw score would rank in the city: rank / restaurants, in (0, 1]",
+  }),
 });
 
 export const PredictResponse = Type.Object({

@@ -4,6 +4,7 @@ import { AnsweredBy, ErrorResponse, Reason, RiskBand } from "./common.js";
 import { Restaurant } from "./risk.js";
 
 export const MAX_K = 500;
+export const DEFAULT_K = 20;
 
 /** Borough names as written in BOROUGHS, lower case, or slugs ("staten-island"). */
 export const BOROUGH_VALUES = [
@@ -17,14 +18,20 @@ export function boroughIndex(value: string): number {
 
 export const RankingsQuery = Type.Object({
   borough: Type.Optional(Type.Union(BOROUGH_VALUES.map((b) => Type.Literal(b)))),
-  k: Type.Integer({ minimum: 1, maximum: MAX_K, default: 20, description: `how many restaurants (1–${MAX_K})` }),
+  // Optional with a default (Ajv fills it in), so the OpenAPI document does not list it as required.
+  k: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_K, default: DEFAULT_K, description: `how many restaurants (1–${MAX_K})` }),
+  ),
 });
 export type RankingsQuery = Static<typeof RankingsQuery>;
 
 export const RankedRestaurant = Type.Object({
-  rank: Type.Integer(),
+  rank: Type.Integer({
+    description: "rank in this list (city or borough) by the model's raw score; equal raw scores share a rank",
+  }),
+  city_rank: Type.Integer({ description: "rank in the whole city, as in /v1/restaurants/{camis}/risk" }),
   restaurant: Restaurant,
-  probability: Type.Number(),
+  probability: Type.Number({ description: "calibrated probability, strictly between 0 and 1" }),
   band: RiskBand,
   reasons: Type.Array(Reason),
 });

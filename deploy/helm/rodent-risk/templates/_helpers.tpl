@@ -34,12 +34,25 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
+{{/* repository:tag, pinned as repository:tag@sha256:... when a digest is set (releases set both together). */}}
 {{- define "rodent-risk.image" -}}
+{{- $ref := printf "%s:%s" .Values.image.repository (required "image.tag is required" .Values.image.tag) -}}
 {{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" .Values.image.repository (required "image.tag is required" .Values.image.tag) -}}
+{{- if not (regexMatch "^sha256:[0-9a-f]{64}$" .Values.image.digest) -}}
+{{- fail (printf "image.digest must be sha256:<64 hex digits>, got %q" .Values.image.digest) -}}
 {{- end -}}
+{{- $ref = printf "%s@%s" $ref .Values.image.digest -}}
+{{- end -}}
+{{- $ref -}}
+{{- end -}}
+
+{{/* The model the pods of this template serve: a running canary (values-canary.yaml) overrides the environment's. */}}
+{{- define "rodent-risk.modelUri" -}}
+{{- $uri := default (required "model.uri is required (models:/rodent-risk@champion or models:/rodent-risk/<N>)" .Values.model.uri) .Values.canary.modelUri -}}
+{{- if not (regexMatch "^models:/[^/@]+(@[A-Za-z0-9_-]+|/[0-9]+)$" $uri) -}}
+{{- fail (printf "model.uri / canary.modelUri must be models:/NAME@ALIAS or models:/NAME/VERSION, got %q" $uri) -}}
+{{- end -}}
+{{- $uri -}}
 {{- end -}}
 
 {{/* The pod template shared by the Deployment and the Rollout. */}}
@@ -60,7 +73,25 @@ spec:
   {{- end }}
   securityContext:
     {{- toYaml .Values.podSecurityContext | nindent 4 }}
+  {{- if lt (int .Values.terminationGracePeriodSeconds) (add (int .Values.drain.preStopSeconds) 15) }}
+  {{- fail "terminationGracePeriodSeconds must exceed drain.preStopSeconds by at least 15 s (the service's own drain)" }}
+  {{- end }}
   terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  {{- with .Values.topologySpread }}
+  {{- if .enabled }}
+  # Spread replicas over zones and nodes, so that losing one does not take the service down.
+  topologySpreadConstraints:
+    {{- range .constraints }}
+    - maxSkew: {{ .maxSkew }}
+      topologyKey: {{ .topologyKey }}
+      whenUnsatisfiable: {{ .whenUnsatisfiable }}
+      labelSelector:
+        matchLabels:
+          {{- include "rodent-risk.selectorLabels" $ | nindent 10 }}
+      matchLabelKeys: [pod-template-hash, rollouts-pod-template-hash]
+    {{- end }}
+  {{- end }}
+  {{- end }}
   containers:
     - name: rodent-risk
       image: {{ include "rodent-risk.image" . | quote }}
@@ -74,6 +105,11 @@ spec:
         - configMapRef:
             name: {{ include "rodent-risk.fullname" . }}
       env:
+        # The model is part of the pod template, not of the shared ConfigMap: each ReplicaSet keeps the model it
+        # was created with, so a stable pod started after a canary abort (HPA, restart, scale-up) still serves the
+        # champion, and the canary analysis sees every candidate pod under the canary's pod-template hash.
+        - name: RODENT_MODEL_URI
+          value: {{ include "rodent-risk.modelUri" . | quote }}
         - name: AWS_ACCESS_KEY_ID
           valueFrom:
             secretKeyRef:
@@ -90,12 +126,6 @@ spec:
               name: {{ .Values.secrets.mlflow.name }}
               key: {{ .Values.secrets.mlflow.tokenKey }}
               optional: {{ .Values.secrets.mlflow.optional }}
-        - name: RODENT_ARGO_TOKEN
-          valueFrom:
-            secretKeyRef:
-              name: {{ .Values.secrets.argo.name }}
-              key: {{ .Values.secrets.argo.key }}
-              optional: {{ .Values.secrets.argo.optional }}
         - name: RODENT_ADMIN_TOKEN
           valueFrom:
             secretKeyRef:
@@ -124,6 +154,12 @@ spec:
           port: http
         periodSeconds: {{ .Values.probes.startup.periodSeconds }}
         failureThreshold: {{ .Values.probes.startup.failureThreshold }}
+      lifecycle:
+        # Keep serving while the endpoint removal reaches every proxy and load balancer, then SIGTERM starts the
+        # service's own drain (readiness off, in-flight requests finished). exec sleep: works on Kubernetes 1.27+.
+        preStop:
+          exec:
+            command: ["sleep", "{{ .Values.drain.preStopSeconds }}"]
       resources:
         {{- toYaml .Values.resources | nindent 8 }}
       securityContext:

@@ -7,7 +7,8 @@ import type { TableStream } from "./table.js";
  * Rows are arrays of cells; only the current chunk and partial row are held, never the file.
  */
 export async function readCsv(file: string, gzip: boolean): Promise<TableStream> {
-  const it = splitCsv(openText(file, gzip))[Symbol.asyncIterator]();
+  const seen = { suspect: false };
+  const it = splitCsv(openText(file, gzip, seen))[Symbol.asyncIterator]();
   let first: IteratorResult<string[][]>;
   try {
     first = await it.next();
@@ -29,5 +30,5 @@ export async function readCsv(file: string, gzip: boolean): Promise<TableStream>
       throw fileFormatError(file, `CSV parse error: ${(e as Error).message}`);
     }
   }
-  return { columns, batches: batches(), seenColumns: null };
+  return { columns, batches: batches(), seenColumns: null, suspectText: () => seen.suspect };
 }

@@ -12,7 +12,14 @@ export async function* jsonArrayElements(input: AsyncIterable<string>): AsyncGen
   let esc = false;
   let capturing = false;
   let parts: string[] = [];
+  // What the file is at its top: an array of records, or an object holding them in arrays (a FeatureCollection's
+  // `features`). An object with no array at all is an API's error body ({"error":true,"message":"Query timeout"})
+  // or some other document: an error, never a file of 0 rows.
+  let root = -1;
+  let arrays = 0;
+  let head = "";
   for await (const chunk of input) {
+    if (head.length < 200) head += chunk.slice(0, 200 - head.length);
     let start = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
@@ -25,6 +32,8 @@ export async function* jsonArrayElements(input: AsyncIterable<string>): AsyncGen
       if (c === 34) inStr = true;
       else if (c === 123 || c === 91) {
         const n = stack.length;
+        if (n === 0) root = c;
+        if (c === 91 && (n === 0 || (n === 1 && stack[0] === 0))) arrays++;
         if (c === 123 && !capturing && stack[n - 1] === 1 && (n === 1 || (n === 2 && stack[0] === 0))) {
           capturing = true;
           start = i;
@@ -45,6 +54,12 @@ export async function* jsonArrayElements(input: AsyncIterable<string>): AsyncGen
     if (capturing) parts.push(chunk.slice(start));
   }
   if (stack.length > 0 || inStr) throw new Error("truncated JSON");
+  if (root === -1)
+    throw new Error(
+      head.trim() ? `no array or object at the top (starts ${JSON.stringify(head.trim().slice(0, 60))})` : "empty file",
+    );
+  if (arrays === 0)
+    throw new Error(`a JSON object with no array of records (it starts ${JSON.stringify(head.trim().slice(0, 120))})`);
 }
 
 function text(v: unknown): string {
@@ -74,7 +89,8 @@ export function flattenRecord(obj: unknown): Map<string, string> {
 /** Streams JSON / GeoJSON records laid out as cells under `columns` (normalized names). */
 export async function readJson(file: string, gzip: boolean, columns: readonly string[]): Promise<TableStream> {
   const seen = new Set<string>();
-  const stream = openText(file, gzip);
+  const text = { suspect: false };
+  const stream = openText(file, gzip, text);
   async function* batches(): AsyncGenerator<string[][]> {
     try {
       for await (const obj of jsonArrayElements(stream)) {
@@ -86,5 +102,5 @@ export async function readJson(file: string, gzip: boolean, columns: readonly st
       throw fileFormatError(file, `not a JSON array or GeoJSON FeatureCollection (${(e as Error).message})`);
     }
   }
-  return { columns: [...columns], batches: batches(), seenColumns: seen };
+  return { columns: [...columns], batches: batches(), seenColumns: seen, suspectText: () => text.suspect };
 }

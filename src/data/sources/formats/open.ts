@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { RodentError } from "../../../errors.js";
+import { SUSPECT_TEXT } from "../../validate/text.js";
 
 export type FileFormat = "csv" | "json" | "geojson";
 
@@ -29,8 +30,9 @@ const TEXT_CHUNK = 48 * 1024;
 /**
  * The file's text in chunks, gunzipped when it ends in .gz. TextDecoder (simdutf) decodes UTF-8 ~3x faster than
  * a Readable's setEncoding (StringDecoder) on these exports; a leading BOM is dropped, bad bytes become U+FFFD.
+ * `seen.suspect` turns true once a chunk holds a character validate/text.ts refuses (its rows are then checked).
  */
-export async function* openText(file: string, gzip: boolean): AsyncGenerator<string> {
+export async function* openText(file: string, gzip: boolean, seen?: { suspect: boolean }): AsyncGenerator<string> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   // Large gunzip output chunks: one hand-off per 256 KB instead of per 16 KB.
   const s: Readable = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
@@ -42,10 +44,12 @@ export async function* openText(file: string, gzip: boolean): AsyncGenerator<str
       // (mmap, page faults, unmap), which cost more system time than the decoding itself.
       for (let i = 0; i < b.length; i += TEXT_CHUNK) {
         const t = decoder.decode(b.subarray(i, i + TEXT_CHUNK), { stream: true });
+        if (seen && !seen.suspect && SUSPECT_TEXT.test(t)) seen.suspect = true;
         if (t) yield t;
       }
     }
     const tail = decoder.decode();
+    if (seen && !seen.suspect && SUSPECT_TEXT.test(tail)) seen.suspect = true;
     if (tail) yield tail;
   } finally {
     raw.destroy();

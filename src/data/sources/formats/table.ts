@@ -6,4 +6,9 @@ export interface TableStream {
   batches: AsyncIterable<string[][]>;
   /** JSON only: every normalized key seen in any object, filled while iterating (null for CSV). */
   seenColumns: Set<string> | null;
+  /**
+   * False while no text read so far held a character validate/text.ts refuses (one regex test per decoded chunk),
+   * so clean files skip the per-cell check. Absent: check every row (sources that decode no text of their own).
+   */
+  suspectText?: () => boolean;
 }
