@@ -27,6 +27,10 @@ export const ERROR_CODES = {
     status: 503,
     hint: "the service is overloaded or not ready; retry after the Retry-After delay",
   },
+  RODENT_ERR_STORED_FILE: {
+    status: 500,
+    hint: "a file this program wrote earlier is unreadable; the message names it and the command that writes it again",
+  },
   RODENT_ERR_INTERNAL: { status: 500, hint: "this is a bug; please report it with the log" },
 } as const;
 

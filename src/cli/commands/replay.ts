@@ -209,12 +209,19 @@ export function register(program: Command): void {
         params,
         trigger,
       };
-      await fs.writeFile(path.join(out, "replay.json"), JSON.stringify({ meta, recommendation, results }, null, 1));
-      await fs.writeFile(path.join(out, "replay.csv"), replayCsv(results));
-      await fs.writeFile(
-        path.join(out, "replay.svg"),
+      // Each file whole or not at all (temp file, then rename): a running service reads them per request, and a
+      // half-written replay.json would read as a corrupt one.
+      const put = async (name: string, text: string) => {
+        const tmp = path.join(out, `.${name}.${process.pid}.tmp`);
+        await fs.writeFile(tmp, text);
+        await fs.rename(tmp, path.join(out, name));
+      };
+      await put("replay.csv", replayCsv(results));
+      await put(
+        "replay.svg",
         replayChartSvg(results, `Lift at 10% per retraining policy (${synthetic ? scenario : source})`),
       );
+      await put("replay.json", JSON.stringify({ meta, recommendation, results }, null, 1));
       const doc = {
         out,
         ...meta,

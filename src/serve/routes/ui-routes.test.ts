@@ -103,6 +103,40 @@ describe("GET /v1/replay", () => {
     expect(svg.statusCode).toBe(200);
     expect(svg.headers["content-type"]).toContain("image/svg+xml");
   });
+
+  it("a corrupt replay.json is RODENT_ERR_STORED_FILE naming the file and the fix, not an anonymous 500", async () => {
+    const dir = path.join(svc.home, "replay", "latest");
+    const file = path.join(dir, "replay.json");
+    mkdirSync(dir, { recursive: true });
+    try {
+      // cut off mid-write (an older replay or a full disk), then JSON that holds no replay
+      for (const [text, what] of [
+        ['{"meta":{"source":"dir:/x"},"results":[{"pol', "is not valid JSON"],
+        ["", "is not valid JSON"],
+        ["42", "holds a number"],
+        ["null", "holds null"],
+      ] as const) {
+        writeFileSync(file, text);
+        const r = await app.inject("/v1/replay");
+        expect(r.statusCode).toBe(500);
+        const e = r.json();
+        expect(e.code).toBe("RODENT_ERR_STORED_FILE");
+        expect(e.message).toContain(file);
+        expect(e.message).toContain(what);
+        expect(e.message).toContain("rodent replay");
+        expect(e.hint).toContain("names it");
+      }
+      // the chart stays readable and a good file is served again at once
+      expect((await app.inject("/v1/replay/chart.svg")).statusCode).toBe(200);
+      writeFileSync(file, JSON.stringify({ results: [{ policy: "weekly" }] }));
+      expect((await app.inject("/v1/replay")).json()).toMatchObject({
+        available: true,
+        results: [{ policy: "weekly" }],
+      });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
 });
 
 describe("web-static", () => {
