@@ -8,6 +8,7 @@
 //
 //   npx tsx bench/ct-targets.ts [--generators synth,city2] [--seeds 1,2,3,4,5] [--scale 1] [--cache DIR]
 //        [--out results.jsonl]    (resumable: finished runs in --out are not run again)
+//        [--report]               (print the table of the runs already in --out; run nothing)
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import os from "node:os";
@@ -104,7 +105,8 @@ if (existsSync(outFile))
 mkdirSync(cache, { recursive: true });
 
 const afterWeeks = (ws: WeekRecord[], start: string) => ws.filter((w) => w.week > start);
-for (const g of generators) {
+const reportOnly = process.argv.includes("--report");
+for (const g of reportOnly ? [] : generators) {
   for (const [i, seed] of seeds.entries()) {
     for (const sc of scenarios(i)) {
       const id = `${g}|${seed}|${sc.name}`;
@@ -192,7 +194,7 @@ const med = (xs: number[]) => {
 };
 const f2 = (v: number | null) => (v === null ? "-" : v.toFixed(2));
 const lines: string[] = [
-  `scale ${scale}; seeds ${seeds.join(",")}; drift policy; no change: ${REPLAY_FROM}..${TO} replayed; changes: 8 weeks before to 13 after`,
+  `scale ${scale}; seeds ${[...new Set(all.map((r) => r.seed))].sort((a, b) => a - b).join(",")}; drift policy; no change: ${REPLAY_FROM}..${TO} replayed; changes: 8 weeks before to 13 after`,
 ];
 for (const g of generators) {
   const rs = all.filter((r) => r.generator === g);
@@ -201,7 +203,7 @@ for (const g of generators) {
     `generator ${g} (${g === "synth" ? "src/data/synth: the rules were tuned here" : "bench/city2: never tuned on"})`,
   );
   lines.push(
-    "scenario                          runs  flagged≤4w  right borough≤4w  median weeks  wrong-borough weeks  retrains  drift weeks/yr  recovery w5-8 (min)",
+    "scenario                          runs  flagged≤4w  right borough≤4w  median weeks  wrong-borough weeks  retrains  drift weeks/yr  recovery w5-8 median (min)  after a retrain: runs, median (min)",
   );
   for (const kind of [...new Set(rs.map((r) => r.kind))]) {
     const k = rs.filter((r) => r.kind === kind);
@@ -209,6 +211,12 @@ for (const g of generators) {
     const named = k.filter((r) => r.right_borough !== null && r.right_borough <= 4).length;
     const weeks = k.map((r) => r.right_borough ?? r.volume_signal ?? r.first_signal ?? 99);
     const rec = k.map((r) => r.recovery_5_8).filter((v): v is number => v !== null);
+    // the target's own population: runs where a retrain followed the change
+    const recRetrained = k
+      .filter((r) => r.retrains_after_change > 0)
+      .map((r) => r.recovery_5_8)
+      .filter((v): v is number => v !== null);
+    const medMin = (xs: number[]) => (xs.length ? `${f2(med(xs))} (${f2(Math.min(...xs))})` : "-");
     const perYear =
       (52 * k.reduce((s, r) => s + r.drift_weeks, 0)) /
       Math.max(
@@ -216,7 +224,7 @@ for (const g of generators) {
         k.reduce((s, r) => s + r.weeks, 0),
       );
     lines.push(
-      `${kind.padEnd(33)} ${String(k.length).padStart(4)} ${(kind === "none" ? "-" : pct(flagged, k.length)).padStart(11)} ${(k[0].borough ? pct(named, k.length) : "-").padStart(17)} ${(kind === "none" ? "-" : String(med(weeks) === 99 ? ">12" : med(weeks))).padStart(13)} ${String(k.reduce((s, r) => s + r.wrong_borough_weeks, 0)).padStart(20)} ${`${k.reduce((s, r) => s + r.retrains, 0)}`.padStart(9)} ${perYear.toFixed(2).padStart(15)} ${rec.length ? `${f2(rec.reduce((a, b) => a + b, 0) / rec.length)} (${f2(Math.min(...rec))})` : "-"}`,
+      `${kind.padEnd(33)} ${String(k.length).padStart(4)} ${(kind === "none" ? "-" : pct(flagged, k.length)).padStart(11)} ${(k[0].borough ? pct(named, k.length) : "-").padStart(17)} ${(kind === "none" ? "-" : String(med(weeks) === 99 ? ">12" : med(weeks))).padStart(13)} ${String(k.reduce((s, r) => s + r.wrong_borough_weeks, 0)).padStart(20)} ${`${k.reduce((s, r) => s + r.retrains, 0)}`.padStart(9)} ${perYear.toFixed(2).padStart(15)} ${medMin(rec).padStart(26)}  ${kind === "none" ? "-" : `${recRetrained.length}, ${medMin(recRetrained)}`}`,
     );
   }
 }
