@@ -2,7 +2,7 @@ import { rocAuc, subsetTable } from "../../model/index.js";
 import type { Logger } from "../../util/log.js";
 import { progress } from "../../util/progress.js";
 import { DEFAULT_DRIFT_RULE, type DriftRule } from "../drift.js";
-import { populationDrift } from "../population.js";
+import { inTodaysContext, populationDrift } from "../population.js";
 import { DEFAULT_SOURCE_RULE, type SourceDriftRule, sourceDrift } from "../source-drift.js";
 import { DEFAULT_TRIGGER_POLICY, RetrainTrigger, type TriggerPolicy } from "../trigger.js";
 import { isoOfDay, monitorWindow, streamReport } from "../window.js";
@@ -87,7 +87,9 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
           asOf: isoOfDay(w),
           current,
           currentScores: champion.predict(current),
-          yearBefore: before ? { table: before, scores: champion.predict(before), asOf: isoOfDay(w - 364) } : null,
+          yearBefore: before
+            ? { table: before, scores: champion.predict(inTodaysContext(before, current)), asOf: isoOfDay(w - 364) }
+            : null,
           profile: champion.profile,
           rule: driftRule,
         })
@@ -124,6 +126,14 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       oracle_lift_at_10_4w: null,
       drifted_features: population?.drifted.filter((d) => d !== "score") ?? [],
       score_drift: population?.drifted.includes("score") ?? false,
+      score_stats: population
+        ? {
+            psi: population.score.psi,
+            ks: population.score.ks ?? null,
+            p: population.score.pValue,
+            judged: population.score.judged,
+          }
+        : undefined,
       source_drift: [],
       performance_drop: performance?.drop ?? false,
       signals: win.signals.map((s) => s.key),
