@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { RodentError } from "../../errors.js";
-import { bandOf, countAbove, countAtOrAbove } from "../bands.js";
 import { keyFraction } from "../canary.js";
+import { restaurantFacts } from "../restaurant-facts.js";
 import { riskRouteSchema } from "../schemas/risk.js";
-import { reasonsFor } from "../served-model.js";
-import { answeredBy, readyState, restaurantOf } from "./answer.js";
+import { answeredBy, readyState } from "./answer.js";
 
 const risk: FastifyPluginAsyncTypebox = async (app) => {
   const host = app.modelHost;
@@ -20,11 +19,8 @@ const risk: FastifyPluginAsyncTypebox = async (app) => {
       );
     }
     const m = host.pick(s, keyFraction(camis)) ?? s.champion;
-    const p = m.scores[i];
-    // Rank by the raw score: 1 + the restaurants scoring strictly higher; equal raw scores share it.
-    const n = m.margins.length;
-    const above = countAbove(m.ascending, m.margins[i]);
-    const top = (above + 1) / n;
+    const facts = restaurantFacts(m, s.city, i);
+    const p = facts.probability;
     app.metrics.score.observe({ model_version: m.ref.version, role: m.role }, p);
     if (host.hasScoredListeners) {
       host.emitScored({
@@ -39,17 +35,11 @@ const risk: FastifyPluginAsyncTypebox = async (app) => {
       });
     }
     return {
-      restaurant: restaurantOf(s.city, i),
-      probability: p,
-      band: bandOf(top),
-      top_fraction: top,
-      rank: above + 1,
-      of: n,
-      tied_with: countAtOrAbove(m.ascending, m.margins[i]) - above - 1,
+      ...facts,
+      rank: facts.city_rank,
       features_date: s.city.set.asOf,
       snapshot: s.city.id,
       model: answeredBy(reply, m),
-      reasons: reasonsFor(m, s.city, i),
     };
   });
 };
