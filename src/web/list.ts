@@ -72,6 +72,17 @@ export function reasonText(r: Reason): string {
   return r.relative ? `${r.text} · ${r.relative}` : r.text;
 }
 
+/** A chip's short form of the standing: "higher than 95% of active restaurants" → "top 5%" (full words on hover). */
+export function shortStanding(relative: string): string {
+  let m = /^higher than (\d+)%/.exec(relative);
+  if (m) return `top ${100 - Number(m[1])}%`;
+  m = /^lower than (\d+)%/.exec(relative);
+  if (m) return `bottom ${100 - Number(m[1])}%`;
+  m = /^true of (.+?) of active/.exec(relative);
+  if (m) return `${m[1]} have it`;
+  return relative.replace(" of active restaurants", "");
+}
+
 function chips(reasons: Reason[], common: Set<string>) {
   if (reasons.length === 0) return h("span", { class: "muted" }, "–");
   const ordered = [...reasons.filter((r) => !common.has(r.feature)), ...reasons.filter((r) => common.has(r.feature))];
@@ -83,7 +94,7 @@ function chips(reasons: Reason[], common: Set<string>) {
         "li",
         { class: common.has(r.feature) ? "chip chip-common" : "chip", "data-feature": r.feature },
         r.text,
-        r.relative ? h("span", { class: "rel" }, ` · ${r.relative.replace(" of active restaurants", "")}`) : null,
+        r.relative ? h("span", { class: "rel", title: r.relative }, ` · ${shortStanding(r.relative)}`) : null,
       ),
     ),
   );
@@ -169,7 +180,7 @@ function render(): void {
         ),
         h(
           "span",
-          { class: "muted small addr" },
+          { class: "muted small addr", title: it.restaurant.address },
           ` ${it.restaurant.address}${it.restaurant.cuisine ? ` · ${it.restaurant.cuisine}` : ""}`,
         ),
       ),
@@ -194,6 +205,7 @@ function render(): void {
     ? `Top ${d.items.length} of ${d.matching.toLocaleString("en-US")} active restaurants${where} ${filters.join(", ")} (of ${d.total.toLocaleString("en-US")})`
     : `Top ${d.items.length} of ${d.total.toLocaleString("en-US")} active restaurants${where}`;
   clear(table, h("caption", {}, caption), h("thead", {}, head), h("tbody", {}, rows));
+  table.dataset.borough = d.borough ? "1" : "";
   if (d.items.length === 0)
     table.append(h("tbody", {}, h("tr", {}, h("td", { colspan: 6 }, "No restaurant passes these filters."))));
   const counts = BANDS.map((b) => `${d.items.filter((i) => i.band === b).length} ${b}`).join(", ");
@@ -207,11 +219,11 @@ function render(): void {
     byId("list-common"),
     common.size
       ? `Shared by most of this list, so shown faded and last: ${[...common]
-          .map(
-            (f) =>
-              d.items.find((i) => i.reasons.some((r) => r.feature === f))?.reasons.find((r) => r.feature === f)?.text ??
-              f,
-          )
+          .map((f) => {
+            const text = d.items.flatMap((i) => i.reasons).find((r) => r.feature === f)?.text ?? f;
+            // The values differ from row to row: name the reason, not one row's number.
+            return text.replace(/\d[\d,.]*/g, "N");
+          })
           .join("; ")}.`
       : "",
   );
@@ -284,6 +296,8 @@ export async function loadList(): Promise<void> {
   const q = query();
   writeState();
   const mine = ++seq;
+  // Not loaded until this answer is shown: a script or test waiting for data-loaded gets these rows, not the last.
+  delete byId("list-view").dataset.loaded;
   const status = byId("list-status");
   status.textContent = "Loading…";
   try {

@@ -130,6 +130,22 @@ describe("the web page served by rodent serve", () => {
     await page.screenshot({ path: path.join(SHOTS, "list.png"), fullPage: false });
   });
 
+  it("compact rows: twice the rows of before (about 4) fit a 1440×900 screen", async () => {
+    const big = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await big.goto(`${city.base}/#list?k=20`);
+      await big.waitForSelector('#list-view[data-loaded="20|"] #list-table tbody tr');
+      const visible = await big.$$eval(
+        "#list-table tbody tr",
+        (trs) => trs.filter((tr) => tr.getBoundingClientRect().bottom <= window.innerHeight).length,
+      );
+      console.log(`[web] rows fully visible at 1440×900: ${visible} of 20`);
+      expect(visible).toBeGreaterThanOrEqual(8);
+    } finally {
+      await big.close();
+    }
+  });
+
   it("borough and k filters ask the API and show its answer", async () => {
     await page.selectOption("#list-borough", "brooklyn");
     await page.selectOption("#list-k", "10");
