@@ -9,6 +9,6 @@ export type { CityData, PreparedCity } from "./prepared-city.js";
 export { prepareCity } from "./prepared-city.js";
 export type { FeatureKind, FeatureSchema, FeatureSpec, FeatureTable } from "./schema.js";
 export type { ServingSet, ServingSetOptions, VisitTable } from "./serving-set.js";
-export { buildServingSet, VISIT_HISTORY } from "./serving-set.js";
+export { buildServingSet, buildServingTables, equalLookback, VISIT_HISTORY } from "./serving-set.js";
 export type { TrainingSet, TrainingSetOptions } from "./training-set.js";
 export { buildTrainingSet } from "./training-set.js";
