@@ -101,11 +101,13 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
   app.decorate("liveWindow", { current: () => win, drift });
 
   const registers = [app.metrics.registry];
+  // With --workers each worker keeps its own live window: drift is the worst worker's (max), rows are summed.
   new Gauge({
     name: "rodent_feature_drift_psi",
     help: "PSI of each feature (one-hot groups as one) in the live window against the champion's training profile",
     labelNames: ["feature"] as const,
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       for (const c of drift()?.columns ?? []) this.set({ feature: c.name }, c.psi);
@@ -115,6 +117,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_score_drift_psi",
     help: "PSI of the champion's scores in the live window against its training scores",
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const r = drift();
@@ -126,6 +129,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     help: "1 when a column drifts by the documented rule (significant and PSI ≥ 0.2; seasonal columns exempt)",
     labelNames: ["feature"] as const,
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const r = drift();
@@ -138,6 +142,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_live_window_rows",
     help: "Rows the champion scored since it loaded (the live window samples them)",
     registers,
+    aggregator: "sum",
     collect() {
       this.reset();
       if (win) this.set(win.sample.total);
@@ -147,6 +152,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_model_trained_timestamp_seconds",
     help: "When the served champion was trained (Unix seconds); staleness alerts read it",
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const t = Date.parse(String(host.state.champion?.model.meta.createdAt ?? ""));
@@ -184,6 +190,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
       help,
       labelNames: ["model_version"] as const,
       registers,
+      aggregator: "first",
       collect() {
         this.reset();
         const v = outcomes ? pick(outcomes) : null;
