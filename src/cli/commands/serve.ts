@@ -21,10 +21,15 @@ function ms(v: string): number {
   return n;
 }
 
-function workers(v: string): number {
+/** --workers / RODENT_WORKERS: a count, or "auto" for the cores within the container's CPU limit. */
+function workers(v: string): number | "auto" {
+  if (v === "auto") return "auto";
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--workers: expected 1–256 (got ${JSON.stringify(v)})`);
+    throw new RodentError(
+      "RODENT_ERR_INVALID_ARGUMENT",
+      `--workers: expected 1–256 or "auto" (got ${JSON.stringify(v)})`,
+    );
   }
   return n;
 }
@@ -39,82 +44,86 @@ export function register(program: Command): void {
     .option("--drain-delay <ms>", "on SIGTERM, keep answering this long (readiness 503) before closing", ms, 1000)
     .option(
       "--workers <n>",
-      "processes behind the one port (default RODENT_WORKERS, else the cores within the container's CPU limit)",
+      'processes behind the one port, or "auto" = the cores within the container\'s CPU limit (default RODENT_WORKERS, else 1)',
       workers,
     )
     .option("--json", "print one JSON line with the URLs once listening")
-    .action(async (o: { port?: number; host?: string; drainDelay: number; workers?: number; json?: boolean }) => {
-      const { config, log } = context();
-      // Lazy: other commands need not load Fastify and the service.
-      const { defaultWorkers, isClusterWorker, runPrimary } = await import("../../serve/cluster.js");
-      const env = process.env.RODENT_WORKERS;
-      const n = o.workers ?? (env ? workers(env) : defaultWorkers());
-      let info: {
-        url: string;
-        ready: boolean;
-        champion: string | null;
-        canary: string | null;
-        snapshot: string | null;
-        top: string | null;
-      };
-      let closed: Promise<void>;
-      if (n > 1 && !isClusterWorker()) {
-        // The primary: forks the workers (each re-runs this command), coordinates them, holds no model.
-        const primary = runPrimary({ workers: n, log, pollSeconds: config.serve.pollSeconds });
-        const onSignal = (sig: NodeJS.Signals) => {
-          log.info({ signal: sig, workers: n }, "shutdown requested; draining every worker");
-          primary.close();
+    .action(
+      async (o: { port?: number; host?: string; drainDelay: number; workers?: number | "auto"; json?: boolean }) => {
+        const { config, log } = context();
+        // Lazy: other commands need not load Fastify and the service.
+        const { defaultWorkers, isClusterWorker, runPrimary } = await import("../../serve/cluster.js");
+        const env = process.env.RODENT_WORKERS;
+        // One process unless asked: see docs/serving.md for why "auto" is not yet the default (SIGTERM drain).
+        const asked = o.workers ?? (env ? workers(env) : 1);
+        const n = asked === "auto" ? defaultWorkers() : asked;
+        let info: {
+          url: string;
+          ready: boolean;
+          champion: string | null;
+          canary: string | null;
+          snapshot: string | null;
+          top: string | null;
         };
-        process.once("SIGTERM", onSignal);
-        process.once("SIGINT", onSignal);
-        info = await primary.ready;
-        closed = primary.closed;
-      } else {
-        const { startServer } = await import("../../serve/server.js");
-        const srv = await startServer({ config, log, port: o.port, host: o.host, drainDelayMs: o.drainDelay });
-        const s = srv.host.state;
-        info = {
-          url: srv.url,
-          ready: srv.host.ready,
-          champion: s.champion?.ref.version ?? null,
-          canary: s.canary?.ref.version ?? null,
-          snapshot: s.city?.id ?? null,
-          top: s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null,
-        };
-        closed = srv.closed;
-        // A worker says nothing on stdout: the primary prints once for all.
-        if (isClusterWorker()) return void (await closed);
-      }
-      const srv = { url: info.url };
-      const top = info.top;
-      const sample = top ? `${srv.url}/v1/restaurants/${top}/risk` : `${srv.url}/v1/rankings?k=5`;
-      emit(
-        o.json,
-        {
-          url: srv.url,
-          docs: `${srv.url}/docs`,
-          openapi: `${srv.url}/openapi.json`,
-          metrics: `${srv.url}/metrics`,
-          ready: info.ready,
-          champion: info.champion,
-          canary: info.canary,
-          snapshot: info.snapshot,
-          workers: n,
-          sample: `curl -s '${sample}'`,
-        },
-        () =>
-          [
-            `rodent-risk serving at ${srv.url}` +
-              (n > 1 ? ` with ${n} workers` : "") +
-              (info.ready
-                ? ` (champion v${info.champion}${info.canary ? `, canary v${info.canary}` : ""}, snapshot ${info.snapshot})`
-                : " (not ready yet: no model or snapshot; see /health/ready)"),
-            `  API docs:  ${srv.url}/docs`,
-            `  try:       curl -s '${sample}'`,
-            `             curl -s '${srv.url}/v1/rankings?k=10&borough=brooklyn'`,
-            "  stop with Ctrl-C (drains in-flight requests)",
-          ].join("\n"),
-      );
-      await closed;
-    });
+        let closed: Promise<void>;
+        if (n > 1 && !isClusterWorker()) {
+          // The primary: forks the workers (each re-runs this command), coordinates them, holds no model.
+          const primary = runPrimary({ workers: n, log, pollSeconds: config.serve.pollSeconds });
+          const onSignal = (sig: NodeJS.Signals) => {
+            log.info({ signal: sig, workers: n }, "shutdown requested; draining every worker");
+            primary.close();
+          };
+          process.once("SIGTERM", onSignal);
+          process.once("SIGINT", onSignal);
+          info = await primary.ready;
+          closed = primary.closed;
+        } else {
+          const { startServer } = await import("../../serve/server.js");
+          const srv = await startServer({ config, log, port: o.port, host: o.host, drainDelayMs: o.drainDelay });
+          const s = srv.host.state;
+          info = {
+            url: srv.url,
+            ready: srv.host.ready,
+            champion: s.champion?.ref.version ?? null,
+            canary: s.canary?.ref.version ?? null,
+            snapshot: s.city?.id ?? null,
+            top: s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null,
+          };
+          closed = srv.closed;
+          // A worker says nothing on stdout: the primary prints once for all.
+          if (isClusterWorker()) return void (await closed);
+        }
+        const srv = { url: info.url };
+        const top = info.top;
+        const sample = top ? `${srv.url}/v1/restaurants/${top}/risk` : `${srv.url}/v1/rankings?k=5`;
+        emit(
+          o.json,
+          {
+            url: srv.url,
+            docs: `${srv.url}/docs`,
+            openapi: `${srv.url}/openapi.json`,
+            metrics: `${srv.url}/metrics`,
+            ready: info.ready,
+            champion: info.champion,
+            canary: info.canary,
+            snapshot: info.snapshot,
+            workers: n,
+            sample: `curl -s '${sample}'`,
+          },
+          () =>
+            [
+              `rodent-risk serving at ${srv.url}` +
+                (n > 1 ? ` with ${n} workers` : "") +
+                (info.ready
+                  ? ` (champion v${info.champion}${info.canary ? `, canary v${info.canary}` : ""}, snapshot ${info.snapshot})`
+                  : " (not ready yet: no model or snapshot; see /health/ready)"),
+              `  API docs:  ${srv.url}/docs`,
+              `  try:       curl -s '${sample}'`,
+              `             curl -s '${srv.url}/v1/rankings?k=10&borough=brooklyn'`,
+              "  stop with Ctrl-C (drains in-flight requests)",
+            ].join("\n"),
+        );
+        await closed;
+      },
+    );
 }
