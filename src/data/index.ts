@@ -7,7 +7,7 @@ export {
   type ValidateResult,
   validateFiles,
 } from "./ingest/ingest.js";
-export { parseSource, type SourceSpec } from "./ingest/source-spec.js";
+export { canonicalSource, parseSource, type SourceSpec } from "./ingest/source-spec.js";
 export { LocalObjectStore, type ObjectStore, streamToBuffer } from "./object-store.js";
 export { dayNumber, dayString, parseDay, parseInstant } from "./parse/dates.js";
 export { normalizeBorough, normalizeColumnName } from "./parse/values.js";

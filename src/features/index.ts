@@ -9,6 +9,6 @@ export type { CityData, PreparedCity } from "./prepared-city.js";
 export { prepareCity } from "./prepared-city.js";
 export type { FeatureKind, FeatureSchema, FeatureSpec, FeatureTable } from "./schema.js";
 export type { ServingSet, ServingSetOptions } from "./serving-set.js";
-export { buildServingSet } from "./serving-set.js";
+export { buildServingSet, buildServingTables, equalLookback } from "./serving-set.js";
 export type { TrainingSet, TrainingSetOptions } from "./training-set.js";
 export { buildTrainingSet } from "./training-set.js";

@@ -2,6 +2,7 @@
 // loop (runPipeline), the gate, promotion/rollback, the run lock and the scheduler.
 
 export { collect, parseAssignments } from "./assignments.js";
+export { type ChampionSpan, championHistory, championModels, championOfDay } from "./champion-history.js";
 export { codeVersion } from "./code-version.js";
 export { type OpenPipelineContext, openPipelineContext, type PipelineContext } from "./context.js";
 export { orderNodes } from "./definition.js";
@@ -42,6 +43,15 @@ export {
   startSchedule,
   type TickOutcome,
 } from "./schedule.js";
+export {
+  checkCandidateSource,
+  type ResolvedSource,
+  resolveTrainingSource,
+  SOURCE_TAG,
+  type SourceOrigin,
+  snapshotSource,
+  versionSource,
+} from "./source-rule.js";
 export { cachedStep, StepCache, stepKey } from "./step-cache.js";
 export { type EvaluationOutput, evaluateStep, resolveCandidate } from "./steps/evaluate.js";
 export { type FeaturesOutput, featuresStep, loadTrainingSet } from "./steps/features.js";

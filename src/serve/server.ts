@@ -2,8 +2,8 @@ import cluster from "node:cluster";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/index.js";
 import { createObjectStore } from "../data/index.js";
-import { FEATURE_SCHEMA } from "../features/index.js";
-import { PredictionLog, predictionLogFile } from "../monitor/index.js";
+import { FEATURE_SCHEMA, loadCity } from "../features/index.js";
+import { PredictionLog } from "../monitor/index.js";
 import type { Logger } from "../util/log.js";
 import { buildApp } from "./app.js";
 import { isClusterWorker, joinCluster } from "./cluster.js";
@@ -70,7 +70,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
     closeHost: true,
     lifecycle,
     web: { config },
-    monitoring: { predictionLog: new PredictionLog(predictionLogFile(config.home)), store: createObjectStore(config) },
+    monitoring: monitoringOptions(config, log),
     workerId: isClusterWorker() ? cluster.worker?.id : undefined,
   });
   // With --workers the primary polls and coordinates swaps (cluster.ts); this worker answers its rounds.
@@ -150,5 +150,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
       await close();
       resolveClosed();
     },
+  };
+}
+
+/** The service's monitoring, on the deployment's object store (issue 13 §4–5): prediction log, population window. */
+function monitoringOptions(config: Config, log: Logger) {
+  const store = createObjectStore(config);
+  return {
+    store,
+    predictionLog: new PredictionLog(store, {
+      onError: (e: unknown) =>
+        log.warn({ err: (e as Error).message }, "prediction log write failed; kept for the next flush"),
+    }),
+    cityData: (snapshot: string) => loadCity(store, snapshot),
   };
 }

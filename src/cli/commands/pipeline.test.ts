@@ -30,7 +30,7 @@ describe("rodent pipeline / train / evaluate / promote / rollback / model (CLI)"
   }, 300_000);
 
   it("pipeline run --json prints exactly the documented keys and ends with a champion", () => {
-    expect(Object.keys(doc).sort()).toEqual(["candidate", "champion", "snapshot", "steps"]);
+    expect(Object.keys(doc).sort()).toEqual(["candidate", "champion", "snapshot", "source", "steps"]);
     for (const s of doc.steps) {
       expect(Object.keys(s).sort()).toEqual(["name", "status"]);
       expect(["ran", "reused", "failed"]).toContain(s.status);

@@ -1,12 +1,12 @@
-import { BOROUGHS } from "../../data/records.js";
-import { numericProfile } from "../../features/profile.js";
 import { rocAuc, subsetTable } from "../../model/index.js";
 import type { Logger } from "../../util/log.js";
 import { progress } from "../../util/progress.js";
-import { computeDrift, DEFAULT_DRIFT_RULE, type DriftRule, numericDrift } from "../drift.js";
-import { windowFromColumns } from "../live-window.js";
-import { DEFAULT_SOURCE_RULE, sourceDrift } from "../source-drift.js";
+import { DEFAULT_DRIFT_RULE, type DriftRule } from "../drift.js";
+import { populationDrift } from "../population.js";
+import { DEFAULT_SOURCE_RULE, type SourceDriftRule, sourceDrift } from "../source-drift.js";
 import { DEFAULT_TRIGGER_POLICY, RetrainTrigger, type TriggerPolicy } from "../trigger.js";
+import { isoOfDay, monitorWindow, streamReport } from "../window.js";
+import { daysEarlier } from "./days-earlier.js";
 import type { ReplayData, ReplayModel, ReplayPolicy, ReplayResult, Retrainer, WeekRecord } from "./types.js";
 
 export interface ReplayOptions {
@@ -17,15 +17,15 @@ export interface ReplayOptions {
   changeDay?: number | null;
   trigger?: TriggerPolicy;
   driftRule?: DriftRule;
+  sourceRule?: SourceDriftRule;
   /** Realised AUC this far below the champion's offline AUC (pooled over 4 weeks) is a performance drop. */
   performanceTolerance?: number;
   log: Logger;
 }
 
 const K = 0.1;
-const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
-/** Rodent violations found in the top K of rows [lo, hi) of `order` by score, and the schedule's expectation. */
+/** Rodent violations found in the top K of `rows` by score, and the schedule's expectation. */
 function topK(label: Uint8Array, rows: Int32Array, score: ArrayLike<number>) {
   const n = rows.length;
   if (n === 0) return { found: 0, expected: 0, positives: 0 };
@@ -39,11 +39,13 @@ function topK(label: Uint8Array, rows: Int32Array, score: ArrayLike<number>) {
 }
 
 /**
- * Moves a weekly clock from `fromDay` to `toDay`. Each week the champion of the day ranks the inspections of that
- * week (which it could not have seen: it was trained on earlier ones only), we record what it found, check drift
- * on the week's rows against the champion's reference profile and on the 311 stream, feed the signals to the
- * retrain trigger (policy "drift"), or retrain every week ("weekly") or never ("never"). Labels of a week become
- * known after it, so realised performance lags by one week, as in production.
+ * Moves a weekly clock from `fromDay` to `toDay`. Each Monday is a monitoring window with data date = that day
+ * (everything before it is known), run exactly as `rodent monitor check` runs it: the population of the day
+ * against the same population 52 weeks earlier, both scored by the champion; the 311 stream per borough against
+ * the same weeks a year before; realised performance of the last 4 weeks against the champion's offline test. The
+ * signals go to the retrain trigger (policy "drift"), or the loop retrains every week ("weekly") or never. A
+ * retrain at that Monday trains on data before it. Then the champion of the day ranks the inspections of the
+ * coming week (which it could not have seen), and we record what it found.
  */
 export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: ReplayOptions): Promise<ReplayResult> {
   const t0 = Date.now();
@@ -60,6 +62,8 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
     }
     return lo;
   };
+  const driftRule = opts.driftRule ?? DEFAULT_DRIFT_RULE;
+  const sourceRule = opts.sourceRule ?? DEFAULT_SOURCE_RULE;
   // Weeks start on Mondays (day 4 of the epoch was a Monday).
   const firstWeek = opts.fromDay - ((((opts.fromDay - 4) % 7) + 7) % 7);
   let champion: ReplayModel = await retrainer.initial(firstWeek);
@@ -70,14 +74,44 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
     return { id: `replay-${Date.now()}` };
   });
   const weeks: WeekRecord[] = [];
-  const acknowledged = new Map<string, number>(); // shift → quiet weeks since last seen
-  const recent: { rows: Int32Array; score: Float64Array }[] = [];
+  const scored: { rows: Int32Array; score: Float64Array }[] = []; // every week, for days earlier
+  const recent: { rows: Int32Array; score: Float64Array }[] = []; // since the champion changed, at most 4 weeks
   const bar = progress(log, `replay ${opts.policy}`, { unit: "weeks", logEverySeconds: 10 });
   for (let w = firstWeek; w < opts.toDay; w += 7) {
-    const rows = order.subarray(lowerBound(w), lowerBound(w + 7));
+    // 1. The monitoring window of this Monday (data before w).
+    const pair = data.populations?.(w) ?? null;
+    const current = pair?.current ?? null;
+    const before = pair?.yearBefore ?? null;
+    const population = current
+      ? populationDrift({
+          asOf: isoOfDay(w),
+          current,
+          currentScores: champion.predict(current),
+          yearBefore: before ? { table: before, scores: champion.predict(before), asOf: isoOfDay(w - 364) } : null,
+          profile: champion.profile,
+          rule: driftRule,
+        })
+      : null;
+    const stream = streamReport(sourceDrift(data.sightings.day, data.sightings.borough, 5, w, sourceRule), sourceRule);
+    let performance: { drop: boolean; reasons: string[] } | null = null;
+    if (recent.length === 4) {
+      const rows = Int32Array.from(recent.flatMap((r) => Array.from(r.rows)));
+      const scores = Float64Array.from(recent.flatMap((r) => Array.from(r.score)));
+      const labels = Uint8Array.from(rows, (r) => data.label[r]);
+      const pos = labels.reduce((s, v) => s + v, 0);
+      if (pos >= 20 && pos < rows.length) {
+        const auc = rocAuc(labels, scores);
+        const bound = champion.offline.auc - (opts.performanceTolerance ?? 0.05);
+        performance = {
+          drop: auc < bound,
+          reasons: [`realised AUC ${auc.toFixed(3)} over 4 weeks vs offline ${champion.offline.auc.toFixed(3)}`],
+        };
+      }
+    }
+    const win = monitorWindow({ dataDate: isoOfDay(w), population, stream, performance });
     const rec: WeekRecord = {
-      week: iso(w),
-      n: rows.length,
+      week: isoOfDay(w),
+      n: 0,
       positives: 0,
       champion: champion.version,
       auc: null,
@@ -88,19 +122,53 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       oracle_lift_at_10: null,
       lift_at_10_4w: null,
       oracle_lift_at_10_4w: null,
-      drifted_features: [],
-      score_drift: false,
+      drifted_features: population?.drifted.filter((d) => d !== "score") ?? [],
+      score_drift: population?.drifted.includes("score") ?? false,
       source_drift: [],
-      performance_drop: false,
+      performance_drop: performance?.drop ?? false,
+      signals: win.signals.map((s) => s.key),
+      counted: [],
+      verdict: win.verdict.level,
       trigger: "",
       retrain: false,
       promoted: null,
       refused: null,
     };
+    // 2. The trigger (or the schedule) decides; a retrain trains on data before w.
+    if (opts.policy === "weekly") {
+      pending = { reason: "weekly schedule" };
+      rec.trigger = "weekly schedule";
+    } else if (opts.policy === "drift") {
+      const d = await trigger.observe({ dataDate: isoOfDay(w), signals: win.signals });
+      rec.trigger = d.reason;
+      rec.counted = d.signals;
+    }
+    const acknowledged = new Set(Object.keys((await trigger.state()).acknowledged));
+    rec.source_drift = win.signals
+      .filter((s) => s.kind === "source_drift")
+      .map((s) => (acknowledged.has(s.key) && !rec.counted.includes(s.key) ? `${s.label} acknowledged` : s.label));
+    if (pending) {
+      const reason = (pending as { reason: string }).reason;
+      pending = null;
+      rec.retrain = true;
+      try {
+        const out = await retrainer.retrain(w, reason, champion);
+        if (out.accepted && out.model) {
+          champion = out.model;
+          rec.promoted = out.version;
+          recent.length = 0;
+        } else rec.refused = `${out.version}: ${out.reasons.join("; ")}`;
+      } finally {
+        await trigger.finished();
+      }
+    }
+    rec.champion = champion.version;
+    // 3. The champion of the day ranks the coming week's inspections.
+    const rows = order.subarray(lowerBound(w), lowerBound(w + 7));
+    rec.n = rows.length;
     let score: Float64Array = new Float64Array(0);
     if (rows.length) {
-      const table = subsetTable(data.table, rows);
-      score = champion.predict(table);
+      score = champion.predict(subsetTable(data.table, rows));
       const labels = Uint8Array.from(rows, (r) => data.label[r]);
       const top = topK(data.label, rows, score);
       rec.positives = top.positives;
@@ -115,53 +183,16 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
         const ot = topK(data.label, rows, o);
         rec.oracle_lift_at_10 = ot.expected > 0 ? ot.found / ot.expected : null;
       }
-      // Drift of what the champion just scored. Features are judged against its reference profile (the world at
-      // training time; seasonal columns are exempt). Its scores move with the season as a whole (the model reads
-      // the season), so they are judged against the same weeks a year before, scored by the same champion.
-      const drift = computeDrift(
-        champion.profile,
-        windowFromColumns(table.schema, champion.profile, (j) => table.columns[j], table.n, score),
-        opts.driftRule ?? DEFAULT_DRIFT_RULE,
-      );
-      const lastYear = order.subarray(lowerBound(w - 364 - 7), lowerBound(w - 364 + 14));
-      if (lastYear.length >= 200) {
-        const rule = opts.driftRule ?? DEFAULT_DRIFT_RULE;
-        const ref = numericProfile("score", champion.predict(subsetTable(data.table, lastYear)));
-        drift.score = numericDrift(ref, score, rule, champion.profile.columns.length + 1);
-      }
-      rec.drifted_features = drift.drifted.filter((d) => d !== "score");
-      rec.score_drift = drift.score.drift;
     }
-    // 311 stream shifts compare with the year before, so a lasting change stays visible for a year. Once a retrain
-    // has followed a shift, that shift is acknowledged (still recorded, no longer a signal) until it is gone.
-    const src = sourceDrift(data.sightings.day, data.sightings.borough, BOROUGHS.length, w - 1, DEFAULT_SOURCE_RULE);
-    const active = new Map<string, string>();
-    if (src.boroughShift)
-      active.set(
-        "borough_mix",
-        `borough_mix(${BOROUGHS[src.maxShareChange.borough]} ${(100 * src.maxShareChange.change).toFixed(0)}%)`,
-      );
-    if (src.volumeShift)
-      active.set(`volume${src.volumeRatio > 1 ? "+" : "-"}`, `volume(x${src.volumeRatio.toFixed(2)})`);
-    // An acknowledged shift is forgotten only after 4 quiet weeks in a row (a noisy week is not its end).
-    for (const [k, quiet] of [...acknowledged]) {
-      if (active.has(k)) acknowledged.set(k, 0);
-      else if (quiet + 1 >= 4) acknowledged.delete(k);
-      else acknowledged.set(k, quiet + 1);
-    }
-    const sourceSignals: string[] = [];
-    for (const [k, label] of active) {
-      rec.source_drift.push(acknowledged.has(k) ? `${label} acknowledged` : label);
-      if (!acknowledged.has(k)) sourceSignals.push(label);
-    }
-
-    // pooled 4-week figures (labels of earlier weeks are known by now)
+    scored.push({ rows, score });
     recent.push({ rows, score });
     if (recent.length > 4) recent.shift();
+    // pooled 4-week figures over the weeks ranked so far (labels of earlier weeks are known by now)
+    const last4 = scored.slice(-4);
     let found = 0;
     let expected = 0;
     let ofound = 0;
-    for (const r of recent) {
+    for (const r of last4) {
       const t = topK(data.label, r.rows, r.score);
       found += t.found;
       expected += t.expected;
@@ -174,49 +205,11 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
     }
     rec.lift_at_10_4w = expected > 0 ? found / expected : null;
     rec.oracle_lift_at_10_4w = data.oracle && expected > 0 ? ofound / expected : null;
-    // realised performance, pooled over the last 4 weeks, against the champion's offline test figures
-    const pooledRows = Int32Array.from(recent.flatMap((r) => Array.from(r.rows)));
-    const pooledScores = Float64Array.from(recent.flatMap((r) => Array.from(r.score)));
-    const pooledLabels = Uint8Array.from(pooledRows, (r) => data.label[r]);
-    const pos = pooledLabels.reduce((s, v) => s + v, 0);
-    if (recent.length === 4 && pos >= 20 && pos < pooledRows.length) {
-      const auc = rocAuc(pooledLabels, pooledScores);
-      rec.performance_drop = auc < champion.offline.auc - (opts.performanceTolerance ?? 0.05);
-    }
-
-    if (opts.policy === "weekly") {
-      pending = { reason: "weekly schedule" };
-      rec.trigger = "weekly schedule";
-    } else if (opts.policy === "drift") {
-      const d = await trigger.observe({
-        at: iso(w + 7),
-        driftedFeatures: [...rec.drifted_features, ...sourceSignals],
-        scoreDrift: rec.score_drift,
-        performanceDrop: rec.performance_drop,
-      });
-      rec.trigger = d.reason;
-    }
-    if (pending) {
-      const reason = (pending as { reason: string }).reason;
-      pending = null;
-      rec.retrain = true;
-      for (const k of active.keys()) acknowledged.set(k, 0);
-      try {
-        const out = await retrainer.retrain(w + 7, reason, champion);
-        if (out.accepted && out.model) {
-          champion = out.model;
-          rec.promoted = out.version;
-          recent.length = 0;
-        } else rec.refused = `${out.version}: ${out.reasons.join("; ")}`;
-      } finally {
-        trigger.finished();
-      }
-    }
     weeks.push(rec);
     bar.tick();
   }
   bar.done();
-  return summarize(opts, weeks, (Date.now() - t0) / 1000);
+  return summarize(opts, weeks, daysEarlier(data, scored, 8), (Date.now() - t0) / 1000);
 }
 
 function mean(xs: (number | null)[]): number | null {
@@ -224,12 +217,27 @@ function mean(xs: (number | null)[]): number | null {
   return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
 }
 
-function summarize(opts: ReplayOptions, weeks: WeekRecord[], elapsed: number): ReplayResult {
+function summarize(
+  opts: ReplayOptions,
+  weeks: WeekRecord[],
+  de: ReplayResult["summary"]["days_earlier"],
+  elapsed: number,
+): ReplayResult {
   const change = opts.changeDay ?? null;
-  const after = change === null ? [] : weeks.filter((w) => Date.parse(w.week) / 86_400_000 >= change - 6);
-  const firstDrift = after.findIndex(
-    (w) => w.drifted_features.length > 0 || w.score_drift || w.source_drift.some((d) => !d.endsWith("acknowledged")),
-  );
+  // Weeks whose data date is after the change: the first one holds up to 7 days of changed data.
+  const after = change === null ? [] : weeks.filter((w) => Date.parse(w.week) / 86_400_000 > change);
+  // A drift week: a signal of a kind the policy counts (acknowledged ones included); feature drift apart.
+  const kinds = (opts.trigger ?? DEFAULT_TRIGGER_POLICY).signals;
+  const kindOf = (k: string) =>
+    k.startsWith("feature:")
+      ? "feature_drift"
+      : k === "score"
+        ? "score_drift"
+        : k === "performance"
+          ? "performance"
+          : "source_drift";
+  const counts = (k: string) => (kinds as readonly string[]).includes(kindOf(k));
+  const firstDrift = after.findIndex((w) => w.signals.some(counts));
   const ratio = (ws: WeekRecord[]) => {
     const r = ws
       .filter((w) => w.lift_at_10_4w !== null && w.oracle_lift_at_10_4w)
@@ -239,18 +247,20 @@ function summarize(opts: ReplayOptions, weeks: WeekRecord[], elapsed: number): R
   return {
     policy: opts.policy,
     scenario: opts.scenario ?? "none",
-    change_date: change === null ? null : iso(change),
+    change_date: change === null ? null : isoOfDay(change),
     weeks,
     summary: {
       weeks: weeks.length,
       retrains: weeks.filter((w) => w.retrain).length,
       promotions: weeks.filter((w) => w.promoted).length,
       refused: weeks.filter((w) => w.refused).length,
-      drift_weeks: weeks.filter((w) => w.drifted_features.length || w.score_drift || w.source_drift.length).length,
+      drift_weeks: weeks.filter((w) => w.signals.some((k) => counts(k))).length,
+      feature_drift_weeks: weeks.filter((w) => w.signals.some((k) => k.startsWith("feature:"))).length,
       mean_lift_at_10: mean(weeks.map((w) => w.lift_at_10)),
       mean_oracle_lift_at_10: mean(weeks.map((w) => w.oracle_lift_at_10)),
       found_top_k: weeks.reduce((s, w) => s + w.found_top_k, 0),
       status_quo_found: Number(weeks.reduce((s, w) => s + w.status_quo_found, 0).toFixed(1)),
+      days_earlier: de,
       weeks_to_first_drift: firstDrift >= 0 ? firstDrift + 1 : null,
       retrains_after_change: after.slice(0, 8).filter((w) => w.retrain).length,
       recovery_weeks_1_4: change === null ? null : ratio(after.slice(0, 4)),
