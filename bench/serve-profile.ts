@@ -96,7 +96,9 @@ for (const [id, c] of counts) {
 }
 writeFileSync(args.out!, [...folded].map(([k, v]) => `${k} ${v}`).join("\n"));
 const pct = (c: number) => `${((100 * c) / total).toFixed(1).padStart(5)} %`;
-console.log(`${n} lookups in ${args.seconds} s (client in a worker thread, not profiled); ${total} samples; folded stacks: ${args.out}`);
+console.log(
+  `${n} lookups in ${args.seconds} s (client in a worker thread, not profiled); ${total} samples; folded stacks: ${args.out}`,
+);
 console.log("\nself time by layer:");
 for (const [k, c] of [...layer].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${pct(c)}  ${k}`);
 console.log("\nself time by function (top 25):");
