@@ -359,7 +359,7 @@ async function start(
   procs.push(p);
   createInterface({ input: p.stdout! }).on("line", () => {});
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 1500; i++) {
     if (p.exitCode !== null) throw new Error(`${name} exited with ${p.exitCode}`);
     try {
       if ((await fetch(`${base}/health/ready`)).ok) return { base, pid: p.pid! };

@@ -27,6 +27,16 @@ import xgboost as xgb
 DIR, PORT = sys.argv[1], int(sys.argv[2])
 WORKERS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 sys.path.insert(0, DIR)
+SERVE = dict(host="127.0.0.1", port=PORT, loop="uvloop", http="httptools", log_level=os.environ.get("PY_LOG", "warning"), access_log=False)
+if __name__ == "__main__" and WORKERS > 1:
+    # The process manager: each worker imports this module and loads the city itself; the manager loads nothing.
+    here = os.path.dirname(os.path.abspath(__file__))
+    # Loading the city takes each worker up to a minute on a busy machine: past uvicorn's health-check timeout,
+    # which would kill and restart the workers forever.
+    uvicorn.run(
+        "serve_fast:app", app_dir=here, workers=WORKERS, lifespan="off", timeout_worker_healthcheck=900, **SERVE
+    )
+    sys.exit(0)
 from rodent_risk_pyfunc import calibrate as calibrate_margin  # noqa: E402  (the service's calibration)
 
 booster = xgb.Booster()
@@ -200,15 +210,4 @@ gc.collect()
 gc.freeze()
 
 if __name__ == "__main__":
-    uvicorn.run(
-        "serve_fast:app" if WORKERS > 1 else app,
-        app_dir=os.path.dirname(os.path.abspath(__file__)),
-        host="127.0.0.1",
-        port=PORT,
-        workers=WORKERS,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
+    uvicorn.run(app, workers=1, lifespan="off", **SERVE)
