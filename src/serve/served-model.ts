@@ -69,6 +69,11 @@ export interface ServedModel {
   readonly order: Int32Array;
   readonly byBorough: readonly Int32Array[];
   readonly reasons: (Reason[] | undefined)[];
+  /**
+   * The encoded body of GET /v1/restaurants/:camis/risk per serving row, filled the first time a row is asked
+   * (routes/risk.ts): a lookup then costs what the HTTP stack costs, not the building and encoding of its card.
+   */
+  readonly answers: (Buffer | undefined)[];
   readonly loadedAt: string;
   /** Milliseconds spent scoring and ranking the whole city at load. */
   readonly rankMs: number;
@@ -194,6 +199,7 @@ export async function prepareServedModel(
     order,
     byBorough: boroughRows.map((r) => Int32Array.from(r)),
     reasons: new Array(table.n),
+    answers: new Array(table.n),
     loadedAt: new Date().toISOString(),
     rankMs: performance.now() - t0,
   };
