@@ -3,6 +3,7 @@ import { RodentError } from "../errors.js";
 import type { ServingSet } from "../features/index.js";
 import type { FeatureTable } from "../features/schema.js";
 import { applyCalibration, type Model } from "../model/index.js";
+import { sortedColumnsOf } from "./column-ranks.js";
 import type { ModelRef } from "./model-source.js";
 import { type Reason, topReasons } from "./reasons.js";
 
@@ -216,7 +217,8 @@ export async function prepareServedModel(
 export function reasonsFor(served: ServedModel, city: ServingCity, i: number, scratch?: Float32Array): Reason[] {
   const hit = served.reasons[i];
   if (hit) return hit;
-  const r = topReasons(served.model, readRow(city.set.table, i, scratch));
+  const t = city.set.table;
+  const r = topReasons(served.model, readRow(t, i, scratch), 3, undefined, sortedColumnsOf(t));
   served.reasons[i] = r;
   return r;
 }

@@ -1,33 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { RodentError } from "../../errors.js";
-import { bandOf, countAbove, countAtOrAbove } from "../bands.js";
 import { keyFraction } from "../canary.js";
 import type { HostState } from "../model-host.js";
+import { restaurantFacts } from "../restaurant-facts.js";
 import { type RiskResponse, riskRouteSchema } from "../schemas/risk.js";
-import { reasonsFor, type ServedModel, type ServingCity } from "../served-model.js";
-import { restaurantOf } from "./answer.js";
+import type { ServedModel, ServingCity } from "../served-model.js";
 
 /**
  * The risk card of serving row `i` as model `m` answers it. Everything in it is fixed for the pair (model, table),
  * so the route encodes it once and keeps the bytes (ServedModel.answers); a field added here flows into them.
  */
 export function riskCard(m: ServedModel, city: ServingCity, i: number): RiskResponse {
-  // Rank by the raw score: 1 + the restaurants scoring strictly higher; equal raw scores share it.
-  const n = m.margins.length;
-  const above = countAbove(m.ascending, m.margins[i]);
-  const top = (above + 1) / n;
+  // Every field of the card comes from restaurantFacts, the one function behind ranking rows too.
+  const facts = restaurantFacts(m, city, i);
   return {
-    restaurant: restaurantOf(city, i),
-    probability: m.scores[i],
-    band: bandOf(top),
-    top_fraction: top,
-    rank: above + 1,
-    of: n,
-    tied_with: countAtOrAbove(m.ascending, m.margins[i]) - above - 1,
+    ...facts,
+    rank: facts.city_rank,
     features_date: city.set.asOf,
     snapshot: city.id,
     model: { version: m.ref.version, role: m.role, alias: m.ref.alias },
-    reasons: reasonsFor(m, city, i),
   };
 }
 
