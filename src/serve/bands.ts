@@ -3,7 +3,7 @@
 // decide who comes first. A rank is a competition rank (1 + the restaurants scoring strictly higher), so only
 // restaurants whose raw scores are equal share one. Bands are by rank in the city, not by probability: a band then
 // means the same share of restaurants whatever the model's calibration or the season's base rate, which is what an
-// inspection office plans with ("the top 5% this week"). Thresholds are documented in the README ("The service").
+// inspection office plans with ("the top 5% this week"). Thresholds are documented in docs/model.md (ranks and bands).
 
 export type RiskBand = "high" | "elevated" | "moderate" | "low";
 
