@@ -1,5 +1,5 @@
-import type { InspectionRecord } from "../data/records.js";
-import { NEVER_INSPECTED_DATE } from "../data/records.js";
+import type { InspectionRecord } from "../data/index.js";
+import { NEVER_INSPECTED_DATE } from "../data/index.js";
 import { RodentError } from "../errors.js";
 import { dayNumber } from "./day-number.js";
 import { bitCount, CODE_BITS, CONDUCIVE_BITS, inspectionCategory, PEST_BITS, RODENT_BITS } from "./labels.js";

@@ -7,6 +7,16 @@ export { INSPECTION_CATEGORIES, inspectionCategory } from "./labels.js";
 export { loadCity } from "./load-city.js";
 export type { CityData, PreparedCity } from "./prepared-city.js";
 export { prepareCity } from "./prepared-city.js";
+export {
+  buildReferenceProfile,
+  type CategoricalProfile,
+  type ColumnProfile,
+  categoricalCodes,
+  type NumericProfile,
+  numericProfile,
+  type ReferenceProfile,
+  schemaGroups,
+} from "./profile.js";
 export type { FeatureKind, FeatureSchema, FeatureSpec, FeatureTable } from "./schema.js";
 export type { ServingSet, ServingSetOptions } from "./serving-set.js";
 export { buildServingSet } from "./serving-set.js";

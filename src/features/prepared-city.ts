@@ -1,4 +1,4 @@
-import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/records.js";
+import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
 import { buildCityTables, type CityTables } from "./city-tables.js";
 import { dayNumber } from "./day-number.js";
 import { RODENT_BITS } from "./labels.js";

@@ -1,4 +1,4 @@
-import type { WeatherRecord } from "../data/records.js";
+import type { WeatherRecord } from "../data/index.js";
 import { dayNumber, monthOfDay } from "./day-number.js";
 import type { FeatureSpec } from "./schema.js";
 

@@ -1,7 +1,7 @@
 // Quantile cut points per feature (the "sketch" of XGBoost's hist method), in one flat array with per-feature
 // offsets. A value v falls in the first bin b whose cut is greater than v (v < cuts[ptrs[f] + b]), which is exactly
 // XGBoost's `fvalue < split_condition` rule, so a split "bin <= b" is the float split "v < cuts[ptrs[f] + b]".
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 
 /** Bin code reserved for a missing value (NaN); real bins are 0..MISSING_BIN-1. */
 export const MISSING_BIN = 255;

@@ -1,4 +1,4 @@
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
 import { F32_MAX } from "./row-validator.js";
 import { ROWS_WASM } from "./wasm/rows-wasm.js";
 

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../util/log.js";
 import { LocalObjectStore, type ObjectStore } from "../object-store.js";
 import { listSnapshots } from "../snapshot/store.js";
+import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./ingest.fixture.js";
 import { ingest } from "./ingest.js";
-import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./test-helpers.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const TSX = path.join(REPO, "node_modules", ".bin", "tsx");

@@ -84,8 +84,3 @@ export function dayOfYear(day: number): number {
 export function weekday(day: number): number {
   return (((day + 3) % 7) + 7) % 7;
 }
-
-/** Fractional year of a day (e.g. 2019.5), for slow trends. */
-export function yearFraction(day: number): number {
-  return 1970 + day / 365.2425;
-}

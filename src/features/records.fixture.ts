@@ -1,4 +1,4 @@
-import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/records.js";
+import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
 import { isoOfDay } from "./day-number.js";
 import { latOfMilesY, lonOfMilesX } from "./projection.js";
 
