@@ -1,7 +1,7 @@
 // Public face of the features stage: point-in-time feature rows for training (one per past inspection) and
 // serving (one per active restaurant as of a date), built by the same code from one snapshot's records.
 
-export { dayNumber, isoOfDay } from "./day-number.js";
+export { dayNumber, isoOfDay } from "../util/days.js";
 export { describeFeature, FEATURE_SCHEMA } from "./feature-schema.js";
 export { INSPECTION_CATEGORIES, inspectionCategory } from "./labels.js";
 export { loadCity } from "./load-city.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
+import { dayNumber, isoOfDay } from "../util/days.js";
 import { makeFixtureCity, rng } from "./city.fixture.js";
-import { dayNumber, isoOfDay } from "./day-number.js";
 import type { CityData } from "./prepared-city.js";
 import { rowOf } from "./records.fixture.js";
 import { buildTrainingSet } from "./training-set.js";

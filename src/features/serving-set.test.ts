@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { dayNumber, isoOfDay } from "../util/days.js";
 import { makeFixtureCity, rng } from "./city.fixture.js";
-import { dayNumber, isoOfDay } from "./day-number.js";
 import { FEATURE_SCHEMA } from "./feature-schema.js";
 import { CAT_CYCLE_INITIAL, CAT_CYCLE_REINSPECTION, CAT_PREPERM_INITIAL, INSPECTION_CATEGORIES } from "./labels.js";
 import { prepareCity } from "./prepared-city.js";

@@ -5,8 +5,8 @@
 // walk needs no NaN test (see forest.wat). That needs finite split thresholds: ForestKernel.supports() checks, and
 // Forest walks in JS otherwise.
 import type { FeatureTable } from "../features/index.js";
+import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "../util/wasm.js";
 import { FOREST_WASM } from "./wasm/forest-wasm.js";
-import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "./wasm/runtime.js";
 
 type Margins = (
   nodes: number,
