@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 const SRC = path.dirname(fileURLToPath(import.meta.url));
 
 /** The order of docs/architecture.md: a folder may import folders of a lower rank. */
-export const RANK: Record<string, number> = {
+const RANK: Record<string, number> = {
   errors: 0,
   config: 0,
   util: 0,
@@ -90,7 +90,7 @@ const isTestSupport = (rel: string) =>
   rel === "serve/test-helper.ts" ||
   rel === "serve/test-fixtures.ts";
 
-export interface Edge {
+interface Edge {
   from: string;
   to: string;
   problem: string;
@@ -99,7 +99,7 @@ export interface Edge {
 const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g;
 
 /** Cross-folder imports of `files` (path under src/ → source text) that break a rule. */
-export function violations(files: Map<string, string>, exceptions: Record<string, string> = EXCEPTIONS): Edge[] {
+function violations(files: Map<string, string>, exceptions: Record<string, string> = EXCEPTIONS): Edge[] {
   const out: Edge[] = [];
   for (const [from, text] of files) {
     const fromTop = from.includes("/") ? from.split("/")[0] : from.replace(/(\.test)?\.ts$/, "");
