@@ -24,7 +24,6 @@ describe("docs/errors.md", () => {
 
   it("documents no code that src/errors.ts does not define", () => {
     const unknown = [...sections.keys()].filter((t) => t.startsWith("RODENT_ERR_") && !(t in ERROR_CODES));
-    // RODENT_ERR_SOURCE_MISMATCH arrives with issue 13 (continuous training); this list empties when it lands.
-    expect(unknown.filter((c) => c !== "RODENT_ERR_SOURCE_MISMATCH")).toEqual([]);
+    expect(unknown).toEqual([]);
   });
 });

@@ -8,6 +8,10 @@ export const ERROR_CODES = {
   RODENT_ERR_CONFLICT: { status: 409, hint: "someone else changed it first; re-read and retry" },
   RODENT_ERR_FILE_FORMAT: { status: 400, hint: "check the named file and column" },
   RODENT_ERR_SOURCE: { status: 502, hint: "the upstream source failed; retry later or check the URL/token" },
+  RODENT_ERR_SOURCE_MISMATCH: {
+    status: 409,
+    hint: "train on the champion's source (RODENT_SOURCE / --source), or switch sources on purpose with `rodent pipeline run --allow-source-change`",
+  },
   RODENT_ERR_SCHEMA_MISMATCH: { status: 400, hint: "rebuild the feature table with the model's feature schema" },
   RODENT_ERR_MODEL: { status: 500, hint: "the model artifact is invalid; retrain or pick another version" },
   RODENT_ERR_TRACKING: { status: 502, hint: "the tracking server failed; check RODENT_TRACKING_URI and credentials" },
@@ -22,6 +26,10 @@ export const ERROR_CODES = {
   RODENT_ERR_UNAVAILABLE: {
     status: 503,
     hint: "the service is overloaded or not ready; retry after the Retry-After delay",
+  },
+  RODENT_ERR_STORED_FILE: {
+    status: 500,
+    hint: "a file this program wrote earlier is unreadable; the message names it and the command that writes it again",
   },
   RODENT_ERR_INTERNAL: { status: 500, hint: "this is a bug; please report it with the log" },
 } as const;

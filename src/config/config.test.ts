@@ -26,4 +26,12 @@ describe("loadConfig", () => {
     const c = loadConfig({ RODENT_TRACKING_URI: "http://mlflow:5000/" });
     expect(c.tracking).toMatchObject({ kind: "mlflow", uri: "http://mlflow:5000" });
   });
+  it("reads the deployment's source in canonical form and names RODENT_SOURCE when it is wrong", () => {
+    expect(loadConfig({}, "/tmp/x").source).toBeUndefined();
+    expect(loadConfig({ RODENT_SOURCE: "synth" }).source).toBe("synth:1");
+    expect(loadConfig({ RODENT_SOURCE: "synth:007" }).source).toBe("synth:7");
+    expect(loadConfig({ RODENT_SOURCE: "socrata" }).source).toBe("socrata");
+    expect(loadConfig({ RODENT_SOURCE: "dir:data/nyc" }, "/srv").source).toBe("dir:/srv/data/nyc");
+    expect(() => loadConfig({ RODENT_SOURCE: "s3://bucket" })).toThrow(/^RODENT_SOURCE: expected socrata, dir:PATH/);
+  });
 });

@@ -7,6 +7,12 @@ const Env = z.object({
   RODENT_HOME: z.string().min(1).default(".rodent"),
   RODENT_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RODENT_DATA_DIR: z.string().min(1).default("../shared/data"),
+  // The deployment's source: what every training path (pipeline run, schedule, monitor check, Argo) ingests.
+  // Unset: the champion's recorded source, or the embedded demo's synth:1 on an empty home (docs/monitoring.md).
+  RODENT_SOURCE: z
+    .string()
+    .regex(/^(socrata|synth(:\d+)?|dir:.+)$/, "expected socrata, dir:PATH or synth[:SEED]")
+    .optional(),
   // Object store: "local" (a folder under RODENT_HOME) or "s3" (any S3-compatible server).
   RODENT_STORE: z.enum(["local", "s3"]).default("local"),
   RODENT_S3_BUCKET: z.string().min(3).optional(),
@@ -50,6 +56,8 @@ export interface Config {
   readonly home: string;
   readonly logLevel: RawEnv["RODENT_LOG_LEVEL"];
   readonly dataDir: string;
+  /** RODENT_SOURCE, canonical (synth → synth:1, dir:PATH absolute); undefined when unset. */
+  readonly source?: string;
   readonly store:
     | { readonly kind: "local"; readonly root: string }
     | {
@@ -124,6 +132,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     home,
     logLevel: e.RODENT_LOG_LEVEL,
     dataDir: path.resolve(cwd, e.RODENT_DATA_DIR),
+    source:
+      e.RODENT_SOURCE === undefined
+        ? undefined
+        : e.RODENT_SOURCE === "synth"
+          ? "synth:1"
+          : e.RODENT_SOURCE.startsWith("dir:")
+            ? `dir:${path.resolve(cwd, e.RODENT_SOURCE.slice(4))}`
+            : e.RODENT_SOURCE.replace(/^synth:0*(\d)/, "synth:$1"),
     store:
       e.RODENT_STORE === "s3"
         ? {

@@ -7,7 +7,7 @@ export {
   type ValidateResult,
   validateFiles,
 } from "./ingest/ingest.js";
-export { parseSource, type SourceSpec } from "./ingest/source-spec.js";
+export { canonicalSource, parseSource, type SourceSpec } from "./ingest/source-spec.js";
 export { LocalObjectStore, type ObjectStore, streamToBuffer } from "./object-store.js";
 export { dayNumber, dayString, parseDay, parseInstant } from "./parse/dates.js";
 export { normalizeBorough, normalizeColumnName } from "./parse/values.js";
@@ -30,6 +30,13 @@ export {
 } from "./snapshot/store.js";
 export { OVERLAP_DAYS, SOCRATA_DATASETS } from "./sources/socrata.js";
 export { createObjectStore } from "./store-factory.js";
+export {
+  DEFAULT_SYNTH,
+  parseScenario,
+  SCENARIOS,
+  type SynthOptions,
+  writeSyntheticCity,
+} from "./synth/index.js";
 export { type DatasetQuality, formatQualityTable, isBalanced, type QualityReport } from "./validate/quality.js";
 export type { QuarantineEntry } from "./validate/quarantine.js";
 export { REASONS, type Reason } from "./validate/spec.js";

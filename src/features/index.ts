@@ -3,6 +3,7 @@
 
 export { dayNumber, isoOfDay } from "../util/days.js";
 export { describeFeature, FEATURE_SCHEMA } from "./feature-schema.js";
+export { HISTORY_FEATURES } from "./inspection-history.js";
 export { INSPECTION_CATEGORIES, inspectionCategory } from "./labels.js";
 export { loadCity } from "./load-city.js";
 export type { CityData, PreparedCity } from "./prepared-city.js";
@@ -12,13 +13,17 @@ export {
   type CategoricalProfile,
   type ColumnProfile,
   categoricalCodes,
+  layoutCounts,
   type NumericProfile,
   numericProfile,
   type ReferenceProfile,
+  readProfile,
   schemaGroups,
 } from "./profile.js";
 export type { FeatureKind, FeatureSchema, FeatureSpec, FeatureTable } from "./schema.js";
 export type { ServingSet, ServingSetOptions } from "./serving-set.js";
-export { buildServingSet } from "./serving-set.js";
+export { buildServingSet, buildServingTables, equalLookback } from "./serving-set.js";
+export { SPATIAL_FEATURES } from "./spatial-counts.js";
 export type { TrainingSet, TrainingSetOptions } from "./training-set.js";
 export { buildTrainingSet } from "./training-set.js";
+export { WEATHER_FEATURES } from "./weather-windows.js";

@@ -61,6 +61,11 @@ export interface FeatureQueries {
   day: Int32Array;
   /** INSPECTION_CATEGORIES index of the inspection being scored */
   category: Uint8Array;
+  /**
+   * Optional, per row: the first day of history the row may read (inspections before it are ignored). The monitor
+   * builds two populations 52 weeks apart from the same span of history this way (docs/monitoring.md).
+   */
+  historyFrom?: Int32Array;
 }
 
 /** HISTORY_FEATURES columns for the query rows. */
@@ -95,7 +100,19 @@ export function historyColumns(city: CityTables, q: FeatureQueries): Float32Arra
   for (let i = 0; i < n; i++) {
     const r = q.rest[i];
     const d = q.day[i];
-    const s = start[r];
+    let s = start[r];
+    if (q.historyFrom) {
+      // first inspection on or after the history floor: nothing before it exists for this row
+      const floor = q.historyFrom[i];
+      let a = s;
+      let b = start[r + 1];
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (day[mid] < floor) a = mid + 1;
+        else b = mid;
+      }
+      s = a;
+    }
     // first inspection of the restaurant on or after d: everything before it is the past
     const pos = lowerBound(day, d, s, start[r + 1]);
     nPrev[i] = ins.cumCounted[pos] - ins.cumCounted[s];

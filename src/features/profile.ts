@@ -1,59 +1,56 @@
 import type { FeatureSchema, FeatureTable } from "./schema.js";
 
-// The reference profile stored with every model (issue 7 §1): what the training rows looked like, so the
-// service can tell when live rows stop looking like them. It lives in `features` because the pipeline
-// (left of monitor) builds it at training time; src/monitor compares live windows against it.
+// The reference profile of a feature table: per column, the counts that the monitor's two-sample tests need,
+// so a table can be stored compactly with a model and compared with another table later (issue 13 §3).
+// It lives in `features` because the pipeline (left of monitor) builds it at training time; src/monitor
+// compares tables against it.
+//
+// Each numeric column is stored as COUNTS in one of two layouts, chosen from the reference:
+//  - discrete: at most MAX_DISCRETE distinct values (binary flags, grades, small counts): a count per value, so
+//    they are compared by category (chi-square, PSI on the categories), never by KS on a handful of ties;
+//  - binned: about 100 bins with quantile-spaced upper edges at distinct values (x ≤ edge falls in the bin), so
+//    ties stay whole and the two-sample KS distance is taken at the edges, where both ECDFs are exact.
+// Identical tables give identical counts, hence no drift and p = 1 at every size.
 
-/** A numeric feature: quantiles of the non-missing values plus the missing rate. */
+export const MAX_DISCRETE = 20;
+const FINE_BINS = 100;
+
 export interface NumericProfile {
   kind: "numeric";
   name: string;
+  /** rows, missing values included */
   n: number;
-  missingRate: number;
-  /** 101 quantiles (0%, 1%, …, 100%) of the non-missing values: an ECDF for KS and the PSI bin edges. */
-  quantiles: number[];
-  /** PSI bins: upper edges (value ≤ edge falls in the bin; the last bin is open) and reference shares,
-   *  with the missing share as the final extra bin. */
-  edges: number[];
-  shares: number[];
+  missing: number;
+  layout: "discrete" | "binned";
+  /** discrete: the distinct values, ascending; binned: upper bin edges, ascending */
+  points: number[];
+  /** discrete: count per value, then "any other value" (0 in the reference); binned: count per bin, last bin open */
+  counts: number[];
 }
 
-/** A one-hot group (borough, cuisine, inspection type): share of each level, plus "none" when no indicator is set. */
+/** A one-hot group (borough, cuisine, inspection type): count of each level, plus "(none)" when no indicator is set. */
 export interface CategoricalProfile {
   kind: "categorical";
   name: string;
   n: number;
   levels: string[];
-  shares: number[];
+  counts: number[];
 }
 
 export type ColumnProfile = NumericProfile | CategoricalProfile;
 
 export interface ReferenceProfile {
+  /** 2: counts (this layout). Version 1 (quantiles) is no longer read: such models must be retrained. */
+  version: 2;
   schemaVersion: string;
   createdAt: string;
+  /** What the rows are, in words: e.g. "every active restaurant as of 2023-07-01 (the end of training)". */
+  basis: string;
+  /** The data date the rows describe, when they are one population on one day. */
+  asOf: string | null;
+  n: number;
   columns: ColumnProfile[];
   score: NumericProfile;
-}
-
-const PSI_BINS = 10;
-
-function sortedFinite(values: ArrayLike<number>): { sorted: Float64Array; missing: number } {
-  const out = new Float64Array(values.length);
-  let k = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (Number.isFinite(v)) out[k++] = v;
-  }
-  return { sorted: out.subarray(0, k).sort(), missing: values.length - k };
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /** First index in sorted with value > x. */
@@ -68,50 +65,68 @@ export function upperBound(sorted: ArrayLike<number>, x: number): number {
   return lo;
 }
 
-/** Bin counts for values against upper edges; the last slot is the missing bin. */
-export function binCounts(values: ArrayLike<number>, edges: number[]): Float64Array {
-  const counts = new Float64Array(edges.length + 2);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) counts[edges.length + 1]++;
-    else counts[Math.min(upperBoundLeft(edges, v), edges.length)]++;
-  }
-  return counts;
-}
-
-/** Index of the first edge ≥ x (value ≤ edge falls in that bin). */
-function upperBoundLeft(edges: number[], x: number): number {
+/** Index of the first point ≥ x. */
+function lowerBound(sorted: ArrayLike<number>, x: number): number {
   let lo = 0;
-  let hi = edges.length;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (edges[mid] < x) lo = mid + 1;
+    if (sorted[mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-export function numericProfile(name: string, values: ArrayLike<number>): NumericProfile {
-  const { sorted, missing } = sortedFinite(values);
-  const quantiles: number[] = [];
-  for (let q = 0; q <= 100; q++) quantiles.push(quantile(sorted, q / 100));
-  // Decile edges, deduplicated: count features are mostly zeros, so several deciles coincide.
-  const edges: number[] = [];
-  for (let b = 1; b < PSI_BINS; b++) {
-    const e = quantile(sorted, b / PSI_BINS);
-    if (Number.isFinite(e) && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
+/** Counts of `values` in a profile's layout (length points.length + 1); missing values are counted apart. */
+export function layoutCounts(p: NumericProfile, values: ArrayLike<number>): { counts: Float64Array; missing: number } {
+  const counts = new Float64Array(p.points.length + 1);
+  let missing = 0;
+  const pts = p.points;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      missing++;
+      continue;
+    }
+    const j = lowerBound(pts, v);
+    if (p.layout === "binned") counts[j]++;
+    else counts[j < pts.length && pts[j] === v ? j : pts.length]++;
   }
-  const counts = binCounts(values, edges);
-  const n = values.length;
-  return {
+  return { counts, missing };
+}
+
+export function numericProfile(name: string, values: ArrayLike<number>): NumericProfile {
+  const finite: number[] = [];
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite.push(values[i]);
+  const sorted = Float64Array.from(finite).sort();
+  const distinct: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  let points: number[];
+  let layout: NumericProfile["layout"];
+  if (distinct.length <= MAX_DISCRETE) {
+    layout = "discrete";
+    points = distinct;
+  } else {
+    layout = "binned";
+    // Quantile edges at data values, deduplicated: a value with many ties keeps all its rows in one bin.
+    points = [];
+    for (let b = 1; b < FINE_BINS; b++) {
+      const e = sorted[Math.min(sorted.length - 1, Math.floor((b * sorted.length) / FINE_BINS))];
+      if (points.length === 0 || e > points[points.length - 1]) points.push(e);
+    }
+    if (points[points.length - 1] === sorted[sorted.length - 1]) points.pop(); // the open last bin holds the max
+  }
+  const p: NumericProfile = {
     kind: "numeric",
     name,
-    n,
-    missingRate: n ? missing / n : 0,
-    quantiles: quantiles.map((v) => (Number.isFinite(v) ? v : 0)),
-    edges,
-    shares: Array.from(counts, (c) => (n ? c / n : 0)),
+    n: values.length,
+    missing: values.length - finite.length,
+    layout,
+    points,
+    counts: [],
   };
+  p.counts = Array.from(layoutCounts(p, values).counts);
+  return p;
 }
 
 /** Level index per row of a one-hot group: the first indicator set, or levels.length for "none". */
@@ -144,27 +159,41 @@ export function schemaGroups(
   return out;
 }
 
-export function buildReferenceProfile(table: FeatureTable, scores: ArrayLike<number>): ReferenceProfile {
+export function buildReferenceProfile(
+  table: FeatureTable,
+  scores: ArrayLike<number>,
+  describe: { basis: string; asOf?: string | null } = { basis: "rows given" },
+): ReferenceProfile {
   const columns: ColumnProfile[] = schemaGroups(table.schema).map((g) => {
     if (g.kind === "numeric") return numericProfile(g.name, table.columns[g.idx[0]]);
     const codes = categoricalCodes(
       g.idx.map((i) => table.columns[i]),
       table.n,
     );
-    const counts = new Float64Array(g.idx.length + 1);
+    const counts = new Array<number>(g.idx.length + 1).fill(0);
     for (let i = 0; i < table.n; i++) counts[codes[i]]++;
     return {
       kind: "categorical",
       name: g.name,
       n: table.n,
       levels: [...g.idx.map((i) => table.schema.features[i].name), "(none)"],
-      shares: Array.from(counts, (c) => (table.n ? c / table.n : 0)),
+      counts,
     };
   });
   return {
+    version: 2,
     schemaVersion: table.schema.version,
     createdAt: new Date().toISOString(),
+    basis: describe.basis,
+    asOf: describe.asOf ?? null,
+    n: table.n,
     columns,
     score: numericProfile("score", scores),
   };
+}
+
+/** The profile a model carries, if it is one this code reads (version 2); older layouts read as none. */
+export function readProfile(meta: Record<string, unknown>): ReferenceProfile | null {
+  const p = meta.reference_profile as ReferenceProfile | undefined;
+  return p && p.version === 2 && Array.isArray(p.columns) && p.score ? p : null;
 }

@@ -5,7 +5,7 @@ import { FEATURE_SCHEMA } from "./feature-schema.js";
 import { CAT_CYCLE_INITIAL, CAT_CYCLE_REINSPECTION, CAT_PREPERM_INITIAL, INSPECTION_CATEGORIES } from "./labels.js";
 import { prepareCity } from "./prepared-city.js";
 import { inspectionRow as ins } from "./records.fixture.js";
-import { buildServingSet, nextCategory } from "./serving-set.js";
+import { buildServingSet, buildServingTables, nextCategory } from "./serving-set.js";
 import { buildTrainingSet } from "./training-set.js";
 
 const typeCols = new Set(FEATURE_SCHEMA.features.flatMap((f, k) => (f.group === "inspection_type" ? [k] : [])));
@@ -98,5 +98,21 @@ describe("serving set", () => {
     expect(nextCategory(CAT_CYCLE_REINSPECTION, 30, false)).toBe(CAT_CYCLE_INITIAL);
     expect(INSPECTION_CATEGORIES[nextCategory(CAT_PREPERM_INITIAL, 20, false)]).toBe("preperm_reinspection");
     expect(INSPECTION_CATEGORIES[nextCategory(CAT_CYCLE_INITIAL, 20, true)]).toBe("reopening");
+  });
+
+  it("several days at once give exactly the tables of one day at a time", () => {
+    const city = prepareCity(
+      makeFixtureCity({ seed: 4, restaurants: 150, from: "2019-01-01", to: "2022-12-31", sightings: 2500 }),
+    );
+    const days = ["2021-03-01", "2021-03-08", "2022-03-07"];
+    const many = buildServingTables(city, days);
+    for (const [k, d] of days.entries()) {
+      const one = buildServingSet(city, d);
+      expect(many[k].asOf).toBe(d);
+      expect(many[k].table.n).toBe(one.table.n);
+      expect(Array.from(many[k].rest, (r) => city.restaurants.camis[r])).toEqual(one.camis);
+      for (let c = 0; c < one.table.columns.length; c++)
+        expect(Array.from(many[k].table.columns[c])).toEqual(Array.from(one.table.columns[c]));
+    }
   });
 });

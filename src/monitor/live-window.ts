@@ -1,6 +1,5 @@
-import { categoricalCodes, type ReferenceProfile, schemaGroups } from "../features/profile.js";
-import type { FeatureSchema } from "../features/schema.js";
-import type { LiveWindow } from "./drift.js";
+import type { FeatureSchema, ReferenceProfile } from "../features/index.js";
+import { type LiveWindow, windowFromColumns } from "./drift.js";
 
 /**
  * A bounded, uniformly sampled window of the rows the service scored (reservoir sampling, Algorithm R):
@@ -58,21 +57,4 @@ export class LiveSample {
     };
     return windowFromColumns(schema, profile, (j) => col(j), n, this.scores.slice(0, n));
   }
-}
-
-/** Lay out feature columns (by schema index) as the profile's columns: numeric values or one-hot codes. */
-export function windowFromColumns(
-  schema: FeatureSchema,
-  profile: ReferenceProfile,
-  column: (featureIndex: number) => Float32Array,
-  n: number,
-  scores: Float64Array | Float32Array,
-): LiveWindow {
-  const groups = new Map(schemaGroups(schema).map((g) => [g.name, g]));
-  const columns = profile.columns.map((c) => {
-    const g = groups.get(c.name);
-    if (!g) throw new Error(`profile column ${c.name} is not in feature schema ${schema.version}`);
-    return c.kind === "numeric" ? column(g.idx[0]) : categoricalCodes(g.idx.map(column), n);
-  });
-  return { n, columns, scores };
 }

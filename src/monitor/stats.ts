@@ -75,3 +75,27 @@ export function chiSquareSurvival(x: number, df: number): number {
   if (df <= 0) return 1;
   return gammaQ(df / 2, x / 2);
 }
+
+/** P(Z > z) for a standard normal Z (complementary error function, Numerical Recipes erfc, |error| < 1.2e-7). */
+export function normalSurvival(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const y =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  const tail = y / 2;
+  return z >= 0 ? tail : 1 - tail;
+}

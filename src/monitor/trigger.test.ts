@@ -1,53 +1,152 @@
+import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalObjectStore } from "../data/index.js";
 import { argoLauncher } from "./argo-submit.js";
-import { DEFAULT_TRIGGER_POLICY, RetrainTrigger, TriggerPolicySchema } from "./trigger.js";
+import {
+  DEFAULT_TRIGGER_POLICY,
+  objectStoreTriggerState,
+  RetrainTrigger,
+  TRIGGER_STATE_KEY,
+  TriggerPolicySchema,
+  type TriggerWindow,
+} from "./trigger.js";
 
+// Windows are weeks of DATA time: the data date of each window below is a Monday of 2024 (week i).
 const week = (i: number) => new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10);
-const quiet = (i: number) => ({ at: week(i), driftedFeatures: [], scoreDrift: false, performanceDrop: false });
-const drifting = (i: number) => ({
-  at: week(i),
-  driftedFeatures: ["rat_sightings_0_1mi_30d"],
-  scoreDrift: true,
-  performanceDrop: false,
+const quiet = (i: number): TriggerWindow => ({ dataDate: week(i), signals: [] });
+const drifting = (i: number, ...keys: string[]): TriggerWindow => ({
+  dataDate: week(i),
+  signals: (keys.length ? keys : ["feature:rats_r050_365d", "score"]).map((key) => ({
+    key,
+    kind: key === "score" ? "score_drift" : key.startsWith("feature:") ? "feature_drift" : "source_drift",
+  })),
 });
-
-describe("retrain trigger", () => {
-  it("needs consecutive windows, fires once, then respects the cool-down and the running run", async () => {
-    const launched: string[] = [];
-    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 2, cooldownDays: 28 }, async (r) => {
+const counter = () => {
+  const launched: string[] = [];
+  return {
+    launched,
+    launch: async (r: string) => {
       launched.push(r);
       return { id: `run-${launched.length}` };
-    });
+    },
+  };
+};
+
+describe("retrain trigger", () => {
+  it("needs consecutive weekly windows, fires once, then respects the running run and the cool-down", async () => {
+    const c = counter();
+    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 2, cooldownDays: 28 }, c.launch);
     expect((await t.observe(drifting(0))).fire).toBe(false);
     const d = await t.observe(drifting(1));
-    expect(d.fire).toBe(true);
-    expect(d.launched).toBe("run-1");
-    // still drifting while the run goes on: never a second start
-    for (let i = 2; i < 6; i++) expect((await t.observe(drifting(i))).reason).toMatch(/already running/);
-    t.finished();
-    // 35 days after the last start: past the cool-down, the drift still there fires again
-    expect((await t.observe(drifting(6))).fire).toBe(true);
-    expect(launched).toHaveLength(2);
+    expect(d).toMatchObject({ fire: true, launched: "run-1", streak: 2 });
+    // The same signals go on while the run goes on: acknowledged, never a second start.
+    for (let i = 2; i < 6; i++) expect((await t.observe(drifting(i))).reason).toMatch(/only acknowledged signals/);
+    await t.finished();
+    expect(c.launched).toHaveLength(1);
   });
-  it("a single noisy window never fires and a quiet window resets the streak", async () => {
-    let n = 0;
-    const t = new RetrainTrigger(DEFAULT_TRIGGER_POLICY, async () => ({ id: String(++n) }));
-    for (let i = 0; i < 20; i++) await t.observe(i % 2 ? drifting(i) : quiet(i));
-    expect(n).toBe(0);
+
+  it("a window is a week of data: checking twice on the same data never makes two windows", async () => {
+    const c = counter();
+    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 2 }, c.launch);
+    const first = await t.observe(drifting(0));
+    const again = await t.observe({ ...drifting(0), dataDate: week(0).replace(/-01$/, "-03") }); // Wednesday
+    expect(first.streak).toBe(1);
+    expect(again).toMatchObject({ fire: false, streak: 1, week: week(0) });
+    expect((await t.state()).windows).toHaveLength(1);
+    expect((await t.observe(drifting(1))).fire).toBe(true);
   });
-  it("cool-down blocks a start even after the run ended", async () => {
-    let n = 0;
-    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 1, cooldownDays: 30 }, async () => ({
-      id: String(++n),
-    }));
+
+  it("a week without data breaks the streak; older data is ignored", async () => {
+    const c = counter();
+    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 2 }, c.launch);
     await t.observe(drifting(0));
-    t.finished();
-    expect((await t.observe(drifting(2))).reason).toMatch(/cool-down/);
-    expect((await t.observe(drifting(5))).fire).toBe(true);
-    expect(n).toBe(2);
+    expect(await t.observe(drifting(2))).toMatchObject({ fire: false, streak: 1 }); // week 1 never observed
+    expect((await t.observe(drifting(1))).reason).toMatch(/older than the last window/);
+    expect((await t.observe(drifting(3))).fire).toBe(true);
   });
+
+  it("a single noisy window never fires and a quiet window resets the streak", async () => {
+    const c = counter();
+    const t = new RetrainTrigger(DEFAULT_TRIGGER_POLICY, c.launch);
+    for (let i = 0; i < 20; i++) await t.observe(i % 2 ? drifting(i) : quiet(i));
+    expect(c.launched).toHaveLength(0);
+  });
+
+  it("the cool-down counts days of data and holds a start even after the run ended", async () => {
+    const c = counter();
+    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 1, cooldownDays: 30 }, c.launch);
+    await t.observe(drifting(0, "borough:brooklyn:down"));
+    await t.finished();
+    expect((await t.observe(drifting(2, "borough:queens:up"))).reason).toMatch(/cool-down/);
+    expect((await t.observe(drifting(5, "borough:queens:up"))).fire).toBe(true);
+    expect(c.launched).toHaveLength(2);
+  });
+
+  it("acknowledgement is per signal and borough: an answered Brooklyn drop never masks a later Queens rise", async () => {
+    const c = counter();
+    const t = new RetrainTrigger({ ...DEFAULT_TRIGGER_POLICY, consecutive: 2, cooldownDays: 14 }, c.launch);
+    await t.observe(drifting(0, "borough:brooklyn:down"));
+    expect((await t.observe(drifting(1, "borough:brooklyn:down"))).fire).toBe(true);
+    await t.finished();
+    // Brooklyn's drop stays visible for a year against last year's weeks: acknowledged, not counted.
+    const w2 = await t.observe(drifting(2, "borough:brooklyn:down"));
+    expect(w2).toMatchObject({ fire: false, signals: [], acknowledged: ["borough:brooklyn:down"] });
+    await t.observe(drifting(3, "borough:brooklyn:down"));
+    // Queens rises while Brooklyn is still acknowledged: counted, fires after two windows.
+    expect((await t.observe(drifting(4, "borough:brooklyn:down", "borough:queens:up"))).signals).toEqual([
+      "borough:queens:up",
+    ]);
+    const w5 = await t.observe(drifting(5, "borough:brooklyn:down", "borough:queens:up"));
+    expect(w5.fire).toBe(true);
+    expect(w5.reason).toMatch(/borough:queens:up/);
+    expect(w5.reason).not.toMatch(/brooklyn/);
+    await t.finished();
+    // Brooklyn quiet for 4 windows: forgotten; when it returns it counts again.
+    for (let i = 6; i < 10; i++) await t.observe(quiet(i));
+    expect((await t.state()).acknowledged).toEqual({});
+    expect((await t.observe(drifting(10, "borough:brooklyn:down"))).signals).toEqual(["borough:brooklyn:down"]);
+  });
+
+  it("a dry run decides and records nothing: no state written, nothing started", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rodent-trigger-"));
+    const store = new LocalObjectStore(dir);
+    const c = counter();
+    const policy = { ...DEFAULT_TRIGGER_POLICY, consecutive: 1 };
+    const t = new RetrainTrigger(policy, c.launch, objectStoreTriggerState(store));
+    const dry = await t.observe(drifting(0), { dryRun: true });
+    expect(dry).toMatchObject({ fire: true, launched: null, dryRun: true });
+    expect(await store.exists(TRIGGER_STATE_KEY)).toBe(false);
+    expect(c.launched).toHaveLength(0);
+    // …so the real window right after it is not blocked by a cool-down or a "running" run.
+    const real = await t.observe(drifting(0));
+    expect(real).toMatchObject({ fire: true, launched: "run-1" });
+    // The state is in the object store, shared by every process: a second trigger object sees it.
+    const other = new RetrainTrigger(policy, c.launch, objectStoreTriggerState(store));
+    expect((await other.state()).lastStart).toBe(week(0));
+    expect((await other.observe(drifting(1))).reason).toMatch(/already running|acknowledged/);
+  });
+
+  it("a run never reported finished stops blocking after maxRunHours", async () => {
+    const c = counter();
+    const t = new RetrainTrigger(
+      { ...DEFAULT_TRIGGER_POLICY, consecutive: 1, cooldownDays: 0, maxRunHours: 6 },
+      c.launch,
+    );
+    const t0 = new Date("2024-03-01T00:00:00Z");
+    await t.observe(drifting(0, "borough:bronx:up"), { now: t0 });
+    const soon = await t.observe(drifting(1, "borough:bronx:up", "score"), { now: new Date(t0.getTime() + 3_600_000) });
+    expect(soon.reason).toMatch(/already running/);
+    const later = await t.observe(drifting(2, "borough:bronx:up", "score"), {
+      now: new Date(t0.getTime() + 7 * 3_600_000),
+    });
+    expect(later.fire).toBe(true);
+    expect(later.reason).toMatch(/taken as over/);
+  });
+
   it("rejects a bad policy naming the field", () => {
     const r = TriggerPolicySchema.safeParse({ consecutive: 0 });
     expect(r.success).toBe(false);
@@ -117,6 +216,8 @@ describe("Argo Server submission", () => {
       argoLauncher({ server: url, namespace: "rodent-risk", template: "rodent-ct", token: "wrong" }),
     );
     await expect(t.observe(drifting(0))).rejects.toMatchObject({ code: "RODENT_ERR_SOURCE" });
-    expect(t.current.running).toBe(false);
+    const s = await t.state();
+    expect(s.running).toBe(false);
+    expect(s.lastStart).toBeNull(); // nothing started: no cool-down either
   });
 });

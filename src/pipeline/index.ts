@@ -2,6 +2,7 @@
 // loop (runPipeline), the gate, promotion/rollback, the run lock and the scheduler.
 
 export { collect, parseAssignments } from "./assignments.js";
+export { type ChampionSpan, championHistory, championModels, championOfDay } from "./champion-history.js";
 export { codeVersion } from "./code-version.js";
 export { type OpenPipelineContext, openPipelineContext, type PipelineContext } from "./context.js";
 export { orderNodes } from "./definition.js";
@@ -22,7 +23,21 @@ export {
   planRollback,
   VERSION_TAGS,
 } from "./promotion.js";
-export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay-retrainer.js";
+export { replayChartSvg, replayCsv } from "./replay/chart.js";
+export { daysEarlier } from "./replay/days-earlier.js";
+export { type ReplayOptions, runReplay } from "./replay/engine.js";
+export { type PolicyRecommendation, recommendPolicy } from "./replay/recommend.js";
+export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay/retrainer.js";
+export type {
+  DaysEarlier,
+  ReplayData,
+  ReplayModel,
+  ReplayPolicy,
+  ReplayResult,
+  Retrainer,
+  RetrainOutcome,
+  WeekRecord,
+} from "./replay/types.js";
 export { formatEvaluation, formatPipelineSummary, formatPlanMoves, formatTrainReport } from "./report.js";
 export {
   type PipelineDetails,
@@ -42,6 +57,15 @@ export {
   startSchedule,
   type TickOutcome,
 } from "./schedule.js";
+export {
+  checkCandidateSource,
+  type ResolvedSource,
+  resolveTrainingSource,
+  SOURCE_TAG,
+  type SourceOrigin,
+  snapshotSource,
+  versionSource,
+} from "./source-rule.js";
 export { cachedStep, StepCache, stepKey } from "./step-cache.js";
 export { type EvaluationOutput, evaluateStep, resolveCandidate } from "./steps/evaluate.js";
 export { type FeaturesOutput, featuresStep, loadTrainingSet } from "./steps/features.js";

@@ -144,7 +144,17 @@ export function formatEvaluation(e: EvaluationOutput): string {
 
 export function formatPipelineSummary(r: PipelineResult, d: PipelineDetails): string {
   const steps = r.steps.map((s) => [s.name, s.status, `${((d.durations[s.name] ?? 0) / 1000).toFixed(1)} s`]);
-  const out = [`snapshot ${r.snapshot}`, "", table(["step", "status", "time"], steps)];
+  const origin =
+    d.sourceOrigin === "demo-default"
+      ? " (the embedded demo's default)"
+      : d.sourceOrigin === "champion"
+        ? " (the champion's source)"
+        : "";
+  const out = [
+    `source ${r.source ?? "?"}${origin}, snapshot ${r.snapshot}`,
+    "",
+    table(["step", "status", "time"], steps),
+  ];
   if (d.train) {
     const t = d.train;
     out.push(

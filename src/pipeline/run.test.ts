@@ -3,10 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
+import { isRodentError } from "../errors.js";
+import { readProfile } from "../features/index.js";
 import { silentLogger } from "../util/log.js";
 import { openPipelineContext } from "./context.js";
+import { loadRunModel } from "./model-loader.js";
 import { MODEL_NAME } from "./promotion.js";
 import { PipelineFailure, runPipeline, runPipelineDetailed } from "./run.js";
+import { featuresStep } from "./steps/features.js";
+import { ingestStep } from "./steps/ingest.js";
+import { registerStep } from "./steps/register.js";
+import { trainStep } from "./steps/train.js";
 
 // The CT loop end to end on a small synthetic city (embedded tracking in a temp RODENT_HOME).
 const SMALL_CITY = { scale: 0.06, from: "2022-01-01", to: "2023-12-31" };
@@ -28,7 +35,8 @@ describe("runPipeline (embedded)", () => {
 
   it("registers version 1 as champion on a fresh home", () => {
     const r = first.result;
-    expect(Object.keys(r).sort()).toEqual(["candidate", "champion", "snapshot", "steps"]);
+    expect(Object.keys(r).sort()).toEqual(["candidate", "champion", "snapshot", "source", "steps"]);
+    expect(r.source).toBe("synth:1");
     expect(r.snapshot).toMatch(/^snap-[0-9a-f]{12}$/);
     expect(r.steps).toEqual(ALL_STEPS.map((name) => ({ name, status: "ran" })));
     expect(r.candidate?.version).toBe("1");
@@ -66,6 +74,18 @@ describe("runPipeline (embedded)", () => {
       const v1 = await ctx.registry.getModelVersion(MODEL_NAME, "1");
       expect(v1.source).toBe(`runs:/${run.info.runId}/model`);
       expect(v1.tags["rodent.gate"]).toBe("passed");
+      // every model records its source: on the run, the version and inside the artifact
+      expect(run.tags["rodent.source"]).toBe("synth:1");
+      expect(v1.tags["rodent.source"]).toBe("synth:1");
+      // The reference profile describes the population where the fitted data ends, never the table it is later
+      // compared with, and says so (issue 13 §3).
+      const model = await loadRunModel(ctx.tracker, run.info.runId);
+      const profile = readProfile(model.meta)!;
+      expect(profile.asOf).toBe(run.params.test_from);
+      expect(profile.basis).toMatch(
+        /every active restaurant as of \d{4}-\d{2}-\d{2}, the day the data the model was fitted on ends/,
+      );
+      expect(model.meta.source).toBe("synth:1");
     } finally {
       await ctx.close();
     }
@@ -130,4 +150,76 @@ describe("runPipeline (embedded)", () => {
       await ctx.close();
     }
   });
+
+  describe("the source rule (issue 13 §1)", () => {
+    it("with no source given, a retrain uses the champion's source, not the demo default", async () => {
+      const { result, details } = await runPipelineDetailed({ ...opts, source: undefined });
+      expect(result.source).toBe("synth:1");
+      expect(details.sourceOrigin).toBe("champion");
+      expect(result.snapshot).toBe(first.result.snapshot);
+    });
+
+    it("a retrain on another source fails closed before ingesting, by flag or by RODENT_SOURCE", async () => {
+      const ctx = await openPipelineContext(config, silentLogger);
+      const before = (await ctx.store.list("snapshots/")).length;
+      const versions = (await ctx.registry.listModelVersions(MODEL_NAME)).length;
+      await ctx.close();
+      const other = loadConfig({ ...envOf(home), RODENT_SOURCE: "synth:2" });
+      for (const o of [
+        { ...opts, source: "synth:2" },
+        { ...opts, source: undefined, config: other },
+      ]) {
+        const e = await runPipeline(o).then(
+          () => null,
+          (x: unknown) => x,
+        );
+        expect(e).toBeInstanceOf(PipelineFailure);
+        const f = e as PipelineFailure;
+        expect(f.code).toBe("RODENT_ERR_SOURCE_MISMATCH");
+        expect(f.message).toMatch(/synth:2.*champion v1 was trained on synth:1/);
+        expect(f.result.steps).toEqual([{ name: "ingest", status: "failed" }]);
+        expect(f.result.champion).toEqual({ version: "1" });
+      }
+      const after = await openPipelineContext(config, silentLogger);
+      try {
+        expect((await after.store.list("snapshots/")).length).toBe(before);
+        expect(await after.registry.listModelVersions(MODEL_NAME)).toHaveLength(versions);
+      } finally {
+        await after.close();
+      }
+    });
+
+    it("register (Argo's separate step) refuses a run trained on another source; an explicit switch is allowed", async () => {
+      const ctx = await openPipelineContext(config, silentLogger);
+      try {
+        const ing = await ingestStep(ctx, { source: "synth:3", synth: { ...SMALL_CITY, scale: 0.02 } });
+        const feats = await featuresStep(ctx, { snapshot: ing.output.snapshot });
+        const trained = await trainStep(ctx, { features: feats.output, params: { n_estimators: "5" } });
+        const run = await ctx.tracker.getRun(trained.output.run);
+        expect(run.tags["rodent.source"]).toBe("synth:3");
+        const versions = (await ctx.registry.listModelVersions(MODEL_NAME)).length;
+        const e = await registerStep(ctx, { run: trained.output.run, gate: { passed: true, reasons: [] } }).then(
+          () => null,
+          (x: unknown) => x,
+        );
+        expect(isRodentError(e, "RODENT_ERR_SOURCE_MISMATCH")).toBe(true);
+        expect(await ctx.registry.listModelVersions(MODEL_NAME)).toHaveLength(versions);
+        const ok = await registerStep(ctx, {
+          run: trained.output.run,
+          gate: { passed: false, reasons: ["test"] },
+          allowSourceChange: true,
+        });
+        expect((await ctx.registry.getModelVersion(MODEL_NAME, ok.output.version)).tags["rodent.source"]).toBe(
+          "synth:3",
+        );
+        expect((await ctx.registry.getAlias(MODEL_NAME, "champion"))?.version).toBe("1");
+      } finally {
+        await ctx.close();
+      }
+    }, 120_000);
+  });
 });
+
+function envOf(home: string) {
+  return { RODENT_HOME: home, RODENT_DATA_DIR: path.resolve("../shared/data"), RODENT_LOG_LEVEL: "silent" };
+}

@@ -1,11 +1,12 @@
 import type { Config } from "../config/index.js";
-import type { SynthOptions } from "../data/synth/index.js";
+import type { SynthOptions } from "../data/index.js";
 import { isRodentError, RodentError } from "../errors.js";
 import type { Logger } from "../util/log.js";
 import { openPipelineContext, type PipelineContext } from "./context.js";
 import { orderNodes } from "./definition.js";
 import { DEFAULT_GATE_POLICY, type GatePolicy } from "./gate-policy.js";
 import { MODEL_NAME, VERSION_TAGS } from "./promotion.js";
+import { resolveTrainingSource, type SourceOrigin } from "./source-rule.js";
 import { type EvaluationOutput, evaluateStep } from "./steps/evaluate.js";
 import { type FeaturesOutput, featuresStep } from "./steps/features.js";
 import { type IngestOutput, ingestStep } from "./steps/ingest.js";
@@ -17,6 +18,8 @@ import { type ValidateOutput, validateStep } from "./steps/validate.js";
 
 /** `rodent pipeline run --json`, exactly (issue 4 §2). */
 export interface PipelineResult {
+  /** The source this run trained on (canonical: synth:SEED, dir:ABSOLUTE_PATH, socrata); null if not resolved. */
+  source: string | null;
   snapshot: string | null;
   steps: { name: string; status: "ran" | "reused" | "failed" }[];
   candidate: { version: string; gate: { passed: boolean; reasons: string[] } } | null;
@@ -26,6 +29,8 @@ export interface PipelineResult {
 /** The same run with timings and every step's output, for the human summary and for tests. */
 export interface PipelineDetails {
   durations: Record<string, number>;
+  source?: string;
+  sourceOrigin?: SourceOrigin;
   ingest?: IngestOutput;
   validate?: ValidateOutput;
   features?: FeaturesOutput;
@@ -37,8 +42,13 @@ export interface PipelineDetails {
 export interface RunPipelineOptions {
   config: Config;
   log: Logger;
-  /** "synth[:SEED]" (default synth:1), "dir:PATH" or "socrata". */
+  /**
+   * "synth[:SEED]", "dir:PATH" or "socrata" (`--source`). Unset: config.source (RODENT_SOURCE), else the
+   * champion's recorded source, else the embedded demo's synth:1 (source-rule.ts). Another source than the
+   * champion's fails with RODENT_ERR_SOURCE_MISMATCH unless allowSourceChange.
+   */
   source?: string;
+  allowSourceChange?: boolean;
   /** Training parameter overrides (`--param NAME=VALUE`). */
   params?: Record<string, string>;
   force?: boolean;
@@ -90,6 +100,14 @@ function ctNodes(opts: RunPipelineOptions, details: PipelineDetails): Node[] {
       inputs: ["source"],
       outputs: ["snapshot"],
       run: async (v, ctx) => {
+        const resolved = await resolveTrainingSource(ctx, {
+          requested: opts.source,
+          configured: opts.config.source,
+          allowChange: opts.allowSourceChange,
+          synthSeed: opts.synth?.seed,
+        });
+        v.source = details.source = resolved.source;
+        details.sourceOrigin = resolved.origin;
         const r = await ingestStep(ctx, { source: v.source, synth: opts.synth });
         v.snapshot = r.output.snapshot;
         details.ingest = r.output;
@@ -141,7 +159,11 @@ function ctNodes(opts: RunPipelineOptions, details: PipelineDetails): Node[] {
       inputs: ["candidate", "evaluation"],
       outputs: ["registered"],
       run: async (v, ctx) => {
-        const r = await registerStep(ctx, { run: v.candidate.run, gate: v.evaluation.gate });
+        const r = await registerStep(ctx, {
+          run: v.candidate.run,
+          gate: v.evaluation.gate,
+          allowSourceChange: opts.allowSourceChange,
+        });
         v.registered = details.register = r.output;
         return r;
       },
@@ -177,8 +199,8 @@ export async function runPipelineDetailed(
 ): Promise<{ result: PipelineResult; details: PipelineDetails }> {
   const ctx = await openPipelineContext(opts.config, opts.log, { force: opts.force });
   const details: PipelineDetails = { durations: {} };
-  const result: PipelineResult = { snapshot: null, steps: [], candidate: null, champion: null };
-  const values = { source: opts.source } as Values;
+  const result: PipelineResult = { source: null, snapshot: null, steps: [], candidate: null, champion: null };
+  const values = {} as Values;
   const nodes = orderNodes(ctNodes({ ...opts, policy: opts.policy ?? DEFAULT_GATE_POLICY }, details), ["source"]);
   try {
     for (const node of nodes) {
@@ -190,6 +212,7 @@ export async function runPipelineDetailed(
         details.durations[node.name] = Date.now() - t0;
         result.steps.push({ name: node.name, status: "failed" });
         result.snapshot = values.snapshot ?? null;
+        result.source = values.source ?? null;
         await fillChampion(ctx, result).catch(() => {});
         opts.log.error({ step: node.name, err: (e as Error).message }, "pipeline step failed");
         throw new PipelineFailure(e, result, details);
@@ -199,6 +222,7 @@ export async function runPipelineDetailed(
       opts.log.info({ step: node.name, status: r?.status ?? "skipped", ms: details.durations[node.name] }, "step");
     }
     result.snapshot = values.snapshot;
+    result.source = values.source;
     if (values.registered) {
       result.candidate = { version: values.registered.version, gate: values.registered.gate };
     }

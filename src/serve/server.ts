@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/index.js";
 import { createObjectStore } from "../data/index.js";
-import { FEATURE_SCHEMA } from "../features/index.js";
-import { PredictionLog, predictionLogFile } from "../monitor/index.js";
+import { FEATURE_SCHEMA, loadCity } from "../features/index.js";
+import { PredictionLog } from "../monitor/index.js";
 import type { Logger } from "../util/log.js";
 import { buildApp } from "./app.js";
 import { ModelHost } from "./model-host.js";
@@ -68,7 +68,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
     closeHost: true,
     lifecycle,
     web: { config },
-    monitoring: { predictionLog: new PredictionLog(predictionLogFile(config.home)), store: createObjectStore(config) },
+    monitoring: monitoringOptions(config, log),
   });
   const address = await app.listen({ port: opts.port ?? config.serve.port, host: opts.host ?? config.serve.host });
   host.startPolling(config.serve.pollSeconds);
@@ -131,5 +131,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
       await close();
       resolveClosed();
     },
+  };
+}
+
+/** The service's monitoring, on the deployment's object store (issue 13 §4–5): prediction log, population window. */
+function monitoringOptions(config: Config, log: Logger) {
+  const store = createObjectStore(config);
+  return {
+    store,
+    predictionLog: new PredictionLog(store, {
+      onError: (e: unknown) =>
+        log.warn({ err: (e as Error).message }, "prediction log write failed; kept for the next flush"),
+    }),
+    cityData: (snapshot: string) => loadCity(store, snapshot),
   };
 }

@@ -28,6 +28,7 @@ export function cliEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proc
     RODENT_LOG_LEVEL: "warn",
     RODENT_TRACKING_URI: "embedded",
     RODENT_STORE: "local",
+    RODENT_SOURCE: "", // unset: a deployment's source in the outer environment must not leak into tests
     ...extra,
   };
 }

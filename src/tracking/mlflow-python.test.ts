@@ -118,7 +118,7 @@ print(json.dumps({"version": mv.version, "aliases": list(mv.aliases), "run_id": 
     });
     expect(out.status).toBe("FINISHED");
     expect(out.run_name).toBe("train-interop");
-  });
+  }, 240_000); // three Python processes that import mlflow: a minute each on a loaded 2-core machine
 
   it("loads our own learner's trees (src/model toXGBoostJSON) with mlflow.xgboost and predicts the same", async () => {
     const uri = process.env.RODENT_TEST_MLFLOW_URI;
@@ -186,5 +186,5 @@ print(json.dumps({"pred": m.predict(xgb.DMatrix(Q, feature_names=m.feature_names
     const pred = out.pred as number[];
     expect(pred).toHaveLength(query.n);
     for (const [i, p] of expected.entries()) expect(pred[i]).toBeCloseTo(p, 5);
-  });
+  }, 240_000);
 });

@@ -8,43 +8,77 @@ import { num, pct } from "./format.js";
 interface ColumnDrift {
   name: string;
   kind?: string;
+  test?: "ks" | "chi2";
   n?: number;
+  refN?: number;
   psi?: number;
   ks?: number;
-  js?: number;
   chi2?: number;
+  df?: number;
+  js?: number;
   pValue?: number;
+  judged?: boolean;
+  note?: string;
   drift?: boolean;
+  watch?: boolean;
+  hist?: { labels: string[]; ref: number[]; cur: number[] };
+}
+interface Verdict {
+  level: "ok" | "watch" | "act";
+  reasons: string[];
 }
 interface DriftReport {
   n?: number;
   judged?: boolean;
+  reference?: { basis: string; asOf: string | null; n: number };
   columns?: ColumnDrift[];
   score?: ColumnDrift;
   drifted?: string[];
-  rule?: { psiThreshold?: number; alpha?: number; minSample?: number };
+  watched?: string[];
+  verdict?: Verdict;
+  rule?: { psiThreshold?: number; psiWatch?: number; alpha?: number; minSample?: number };
+}
+interface StreamReport {
+  window: { from: string; to: string; days: number };
+  reference: string;
+  judged: boolean;
+  dispersion: number;
+  boroughs: { borough: string; current: number; expected: number; ratio: number; z: number; signal: string | null }[];
+  volume: { current: number; expected: number; ratio: number; signal: string | null };
+  verdict: Verdict;
 }
 interface OutcomeWeek {
   week: string;
   inspections?: number;
   matched?: number;
+  matched_logged?: number;
+  matched_backfill?: number;
+  models?: string[];
   positives?: number;
   auc: number | null;
   precision_at_10: number | null;
   lift_at_10: number | null;
 }
 interface Monitoring {
+  data_date?: string;
+  week?: string;
+  snapshot?: string;
+  verdict?: Verdict;
+  signals?: { key: string; kind: string; label: string }[];
+  population?: DriftReport | null;
+  stream?: StreamReport | null;
+  requests?: { since: string | null; scored: number; sampled: number };
+  /** The request sample against the model's profile: described, never judged. */
   drift?: DriftReport | null;
-  /** The whole serving table against the training rows (when the service reports it). */
-  serving_drift?: DriftReport | null;
   outcomes?: { weeks?: OutcomeWeek[]; performance_drop?: boolean; reasons?: string[] } | null;
+  trigger?: { acknowledged: string[]; last_start: string | null } | null;
   [k: string]: unknown;
 }
 interface ReplaySummary {
   policy?: string;
   scenario?: string;
   change_date?: string | null;
-  summary?: Record<string, number | null>;
+  summary?: Record<string, unknown>;
 }
 
 /** Prometheus text → samples (name, labels, value). Only what this page reads; no exemplars or escapes beyond \" */
@@ -131,15 +165,64 @@ function requestsTable(text: string): HTMLElement {
 /** Rows shown before "all columns": the worst are what an operator acts on. */
 const DRIFT_TOP = 10;
 
+const VERDICT_WORDS = { ok: "OK", watch: "Watch", act: "Act" } as const;
+
+function verdictBox(v: Verdict, title: string): HTMLElement {
+  return h(
+    "div",
+    { class: `verdict verdict-${v.level}`, role: v.level === "act" ? "alert" : "status" },
+    h("strong", {}, `${title}: ${VERDICT_WORDS[v.level]}`),
+    h("ul", {}, ...v.reasons.map((r) => h("li", {}, r))),
+  );
+}
+
+/** Reference vs now, as two bars per group (inline SVG: no library, nothing from the internet). */
+function histogram(c: ColumnDrift): SVGSVGElement | null {
+  const hist = c.hist;
+  if (!hist || hist.labels.length === 0) return null;
+  const ns = "http://www.w3.org/2000/svg";
+  const W = 240;
+  const H = 56;
+  const n = hist.labels.length;
+  const max = Math.max(...hist.ref, ...hist.cur, 1e-9);
+  const bw = W / n;
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("width", String(W));
+  svg.setAttribute("height", String(H));
+  svg.setAttribute("class", "hist");
+  svg.setAttribute("role", "img");
+  svg.setAttribute(
+    "aria-label",
+    `${c.name}: ${hist.labels.map((l, i) => `${l} ${(100 * hist.ref[i]).toFixed(0)}% then, ${(100 * hist.cur[i]).toFixed(0)}% now`).join("; ")}`,
+  );
+  hist.labels.forEach((l, i) => {
+    for (const [k, v] of [hist.ref[i], hist.cur[i]].entries()) {
+      const r = document.createElementNS(ns, "rect");
+      const hh = Math.max(0.5, (v / max) * (H - 4));
+      r.setAttribute("x", String(i * bw + 1 + k * (bw / 2 - 1)));
+      r.setAttribute("y", String(H - hh));
+      r.setAttribute("width", String(Math.max(1, bw / 2 - 1.5)));
+      r.setAttribute("height", String(hh));
+      r.setAttribute("class", k === 0 ? "ref" : "cur");
+      const t = document.createElementNS(ns, "title");
+      t.textContent = `${l}: ${(100 * v).toFixed(1)}% ${k === 0 ? "reference" : "now"}`;
+      r.append(t);
+      svg.append(r);
+    }
+  });
+  return svg;
+}
+
 function driftTable(d: DriftReport, what: string, limit = Number.POSITIVE_INFINITY): HTMLElement {
-  // A column drifts when the report lists it (the rule exempts seasonal columns even when they moved).
-  const drifted = new Set(d.drifted ?? []);
-  const all = [
-    ...(d.score ? [{ ...d.score, name: "score", drift: drifted.has("score") }] : []),
-    ...(d.columns ?? []).map((c) => ({ ...c, drift: drifted.has(c.name) })),
-  ];
-  // Worst first: drifting columns, then by PSI.
-  all.sort((a, b) => Number(b.drift) - Number(a.drift) || (b.psi ?? 0) - (a.psi ?? 0));
+  const all = [...(d.score ? [{ ...d.score, name: "score" }] : []), ...(d.columns ?? [])];
+  // Worst first: acting columns, then watched, then by PSI.
+  all.sort(
+    (a, b) =>
+      Number(Boolean(b.drift)) - Number(Boolean(a.drift)) ||
+      Number(Boolean(b.watch)) - Number(Boolean(a.watch)) ||
+      (b.psi ?? 0) - (a.psi ?? 0),
+  );
   const cols = all.slice(0, limit);
   return h(
     "div",
@@ -150,13 +233,19 @@ function driftTable(d: DriftReport, what: string, limit = Number.POSITIVE_INFINI
       h(
         "caption",
         {},
-        `${what}: ${(d.n ?? 0).toLocaleString("en-US")} rows against the training reference` +
+        `${what}: ${(d.n ?? 0).toLocaleString("en-US")} rows against ${d.reference?.basis ?? "the reference"}` +
           (cols.length < all.length ? `, the ${cols.length} worst of ${all.length} columns` : ""),
       ),
       h(
         "thead",
         {},
-        h("tr", {}, ...["Column", "PSI", "KS / JS", "p-value", "Drift"].map((l) => h("th", { scope: "col" }, l))),
+        h(
+          "tr",
+          {},
+          ...["Column", "Test", "PSI", "KS / χ²", "p-value", "Verdict", "Reference (light) vs now (dark)"].map((l) =>
+            h("th", { scope: "col" }, l),
+          ),
+        ),
       ),
       h(
         "tbody",
@@ -164,12 +253,24 @@ function driftTable(d: DriftReport, what: string, limit = Number.POSITIVE_INFINI
         ...cols.map((c) =>
           h(
             "tr",
-            { class: c.drift ? "drifting" : "" },
+            { class: c.drift ? "drifting" : c.watch ? "watched" : "" },
             h("th", { scope: "row" }, c.name),
+            h("td", {}, c.test === "ks" ? "KS" : c.test === "chi2" ? "χ² by category" : "–"),
             h("td", { class: "num" }, num(c.psi, 3)),
-            h("td", { class: "num" }, num(c.ks ?? c.js, 3)),
+            h("td", { class: "num" }, c.test === "ks" ? num(c.ks, 3) : num(c.chi2, 1)),
             h("td", { class: "num" }, c.pValue === undefined ? "–" : c.pValue < 1e-4 ? "<0.0001" : num(c.pValue, 4)),
-            h("td", {}, c.drift ? h("strong", {}, "yes") : "no"),
+            h(
+              "td",
+              {},
+              c.judged === false
+                ? h("span", { title: c.note ?? "" }, "not judged")
+                : c.drift
+                  ? h("strong", {}, "act")
+                  : c.watch
+                    ? "watch"
+                    : "ok",
+            ),
+            h("td", {}, histogram(c)),
           ),
         ),
       ),
@@ -178,27 +279,63 @@ function driftTable(d: DriftReport, what: string, limit = Number.POSITIVE_INFINI
 }
 
 function driftSection(d: DriftReport, what: string): HTMLElement[] {
-  if (d.judged === false) {
-    return [
-      h(
-        "p",
-        {},
-        `${what}: ${(d.n ?? 0).toLocaleString("en-US")} rows so far, too few to judge (the rule needs ${d.rule?.minSample ?? "more"}).`,
-      ),
-    ];
-  }
   const n = (d.columns?.length ?? 0) + (d.score ? 1 : 0);
   return [
-    h(
-      "p",
-      {},
-      d.drifted?.length
-        ? h("strong", {}, `${what}: drifting: ${d.drifted.join(", ")}.`)
-        : `${what}: no column drifts beyond the rule's thresholds.`,
-    ),
+    d.verdict ? verdictBox(d.verdict, what) : null,
     driftTable(d, what, DRIFT_TOP),
     n > DRIFT_TOP ? h("details", {}, h("summary", {}, `All ${n} columns`), driftTable(d, what)) : null,
   ].filter((x) => x !== null);
+}
+
+function streamSection(s: StreamReport): HTMLElement[] {
+  const pctOf = (r: number) => (Number.isFinite(r) ? `${r >= 1 ? "+" : ""}${(100 * (r - 1)).toFixed(0)}%` : "–");
+  return [
+    verdictBox(s.verdict, "311 rat sightings"),
+    h(
+      "table",
+      { class: "stream" },
+      h(
+        "caption",
+        {},
+        `311 sightings ${s.window.from} to ${s.window.to}, each borough against the rest of the city and ${s.reference} (dispersion ${num(s.dispersion, 2)})`,
+      ),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...["Borough", "Sightings", "Expected", "Change", "z", "Signal"].map((l) => h("th", { scope: "col" }, l)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        ...s.boroughs.map((b) =>
+          h(
+            "tr",
+            { class: b.signal ? "drifting" : "" },
+            h("th", { scope: "row" }, b.borough),
+            h("td", { class: "num" }, b.current.toLocaleString("en-US")),
+            h("td", { class: "num" }, num(b.expected, 0)),
+            h("td", { class: "num" }, pctOf(b.ratio)),
+            h("td", { class: "num" }, num(b.z, 1)),
+            h("td", {}, b.signal ? h("strong", {}, b.signal) : "–"),
+          ),
+        ),
+        h(
+          "tr",
+          { class: s.volume.signal ? "drifting" : "" },
+          h("th", { scope: "row" }, "Citywide volume"),
+          h("td", { class: "num" }, s.volume.current.toLocaleString("en-US")),
+          h("td", { class: "num" }, num(s.volume.expected, 0)),
+          h("td", { class: "num" }, pctOf(s.volume.ratio)),
+          h("td", { class: "num" }, "–"),
+          h("td", {}, s.volume.signal ? h("strong", {}, s.volume.signal) : "–"),
+        ),
+      ),
+    ),
+  ];
 }
 
 function outcomesTable(weeks: OutcomeWeek[]): HTMLElement {
@@ -212,9 +349,16 @@ function outcomesTable(weeks: OutcomeWeek[]): HTMLElement {
       h(
         "tr",
         {},
-        ...["Week", "Inspections", "Rodents found", "AUC", "Precision top 10%", "Lift top 10%"].map((l) =>
-          h("th", { scope: "col" }, l),
-        ),
+        ...[
+          "Week",
+          "Inspections",
+          "Scored (logged / backfilled)",
+          "Rodents found",
+          "AUC",
+          "Precision top 10%",
+          "Lift top 10%",
+          "Model",
+        ].map((l) => h("th", { scope: "col" }, l)),
       ),
     ),
     h(
@@ -225,18 +369,24 @@ function outcomesTable(weeks: OutcomeWeek[]): HTMLElement {
           "tr",
           {},
           h("th", { scope: "row" }, w.week),
-          h("td", { class: "num" }, w.matched ?? w.inspections ?? "–"),
+          h("td", { class: "num" }, w.inspections ?? "–"),
+          h("td", { class: "num" }, `${w.matched ?? "–"} (${w.matched_logged ?? "–"} / ${w.matched_backfill ?? "–"})`),
           h("td", { class: "num" }, w.positives ?? "–"),
           h("td", { class: "num" }, num(w.auc, 3)),
           h("td", { class: "num" }, w.precision_at_10 === null ? "–" : pct(w.precision_at_10)),
           h("td", { class: "num" }, w.lift_at_10 === null ? "–" : `${num(w.lift_at_10, 2)}×`),
+          h("td", {}, (w.models ?? []).map((v) => `v${v}`).join(", ") || "–"),
         ),
       ),
     ),
   );
 }
 
-function replaySection(results: ReplaySummary[], chart: string): HTMLElement {
+function replaySection(
+  results: ReplaySummary[],
+  chart: string,
+  recommendation: { policy: string; reason: string } | null,
+): HTMLElement {
   const keys = [
     "weeks",
     "retrains",
@@ -246,6 +396,7 @@ function replaySection(results: ReplaySummary[], chart: string): HTMLElement {
     "mean_lift_at_10",
     "mean_oracle_lift_at_10",
     "weeks_to_first_drift",
+    "days_earlier",
   ];
   return h(
     "div",
@@ -263,6 +414,14 @@ function replaySection(results: ReplaySummary[], chart: string): HTMLElement {
         `Replay${results[0]?.scenario ? ` with scenario ${results[0].scenario}` : ""}${results[0]?.change_date ? `, change on ${results[0].change_date}` : ""}.`,
       ),
     ),
+    recommendation
+      ? h(
+          "p",
+          { class: "recommendation" },
+          h("strong", {}, `Recommended: ${recommendation.policy}. `),
+          recommendation.reason,
+        )
+      : null,
     h(
       "table",
       { class: "replay-summary" },
@@ -286,12 +445,9 @@ function replaySection(results: ReplaySummary[], chart: string): HTMLElement {
             {},
             h("th", { scope: "row" }, r.policy ?? "?"),
             ...keys.map((k) => {
-              const v = r.summary?.[k];
-              return h(
-                "td",
-                { class: "num" },
-                v === null || v === undefined ? "–" : Number.isInteger(v) ? v : num(v, 2),
-              );
+              const raw = r.summary?.[k];
+              const v = k === "days_earlier" ? ((raw as { mean?: number | null } | undefined)?.mean ?? null) : raw;
+              return h("td", { class: "num" }, typeof v !== "number" ? "–" : Number.isInteger(v) ? v : num(v, 2));
             }),
           ),
         ),
@@ -304,6 +460,7 @@ interface ReplayDoc {
   available: boolean;
   results: ReplaySummary[] | null;
   chart: string | null;
+  recommendation?: { policy: string; reason: string } | null;
 }
 
 /** Whether the service documents a route (optional routes are looked up first, so the page never asks for a 404). */
@@ -328,10 +485,11 @@ export async function loadHealth(): Promise<void> {
       .catch(() => null),
     getJson<ReplayDoc>("/v1/replay").catch((e: Error) => e),
   ]);
-  const drift = mon && !(mon instanceof Error) ? (mon.drift ?? null) : null;
-  const serving = mon && !(mon instanceof Error) ? (mon.serving_drift ?? null) : null;
-  const outcome = mon && !(mon instanceof Error) ? (mon.outcomes ?? null) : null;
+  const m = mon && !(mon instanceof Error) ? mon : null;
+  const population = m?.population ?? (m?.serving_drift as DriftReport | null | undefined) ?? null;
+  const outcome = m?.outcomes ?? null;
   const weeks = outcome?.weeks ?? [];
+  const acknowledged = m?.trigger?.acknowledged ?? [];
   clear(
     out,
     h(
@@ -340,11 +498,29 @@ export async function loadHealth(): Promise<void> {
       h("h3", { id: "drift-title" }, "Drift"),
       mon instanceof Error
         ? h("p", { role: "alert" }, `Could not load monitoring: ${mon.message}`)
-        : drift || serving
-          ? [drift, serving].flatMap((d, i) =>
-              d ? driftSection(d, i === 0 ? "Rows the champion scored" : "Every active restaurant now") : [],
-            )
-          : h("p", {}, "No drift report yet: the service has not scored enough requests, or monitoring is off."),
+        : m
+          ? [
+              m.verdict ? verdictBox(m.verdict, `Data up to ${m.data_date ?? "?"} (week of ${m.week ?? "?"})`) : null,
+              m.signals?.length
+                ? h(
+                    "p",
+                    {},
+                    `Signals: ${m.signals.map((x) => x.label + (acknowledged.includes(x.key) ? " (acknowledged: a retrain already answered it)" : "")).join("; ")}.`,
+                  )
+                : null,
+              ...(m.stream ? streamSection(m.stream) : [h("p", {}, "No 311 stream behind this snapshot.")]),
+              ...(population
+                ? driftSection(population, "Every active restaurant now")
+                : [h("p", {}, "No population drift yet: no year-earlier data and no reference profile.")]),
+              m.requests
+                ? h(
+                    "p",
+                    { class: "requests-note" },
+                    `Requests: ${m.requests.scored.toLocaleString("en-US")} rows scored since the champion loaded (${m.requests.sampled.toLocaleString("en-US")} sampled). Which restaurants people ask about is a selection, not the city: shown in the API (drift), never judged.`,
+                  )
+                : null,
+            ]
+          : h("p", {}, "Monitoring is not available on this service."),
     ),
     h(
       "section",
@@ -376,7 +552,7 @@ export async function loadHealth(): Promise<void> {
       replay instanceof Error
         ? h("p", { role: "alert" }, `Could not load the replay: ${replay.message}`)
         : replay.available && replay.results
-          ? replaySection(replay.results, replay.chart ?? "/v1/replay/chart.svg")
+          ? replaySection(replay.results, replay.chart ?? "/v1/replay/chart.svg", replay.recommendation ?? null)
           : h("p", {}, "No replay has been run yet (rodent replay --from … --to … --policy …)."),
     ),
   );

@@ -229,13 +229,18 @@ describe("the web page served by rodent serve", () => {
     await page.screenshot({ path: path.join(SHOTS, "model.png"), fullPage: true });
   });
 
-  it("the health view shows drift, requests, latency and the replay chart", async () => {
+  it("the health view shows one verdict, the 311 stream, drift with histograms, requests, latency and the replay", async () => {
     await show("health", "");
     const mon = await api("/v1/monitoring");
-    expect(mon.serving_drift).not.toBeNull();
-    // The serving table's drift always shows; the live window's once the champion answered risk lookups.
+    expect(mon.population).not.toBeNull();
+    expect(["ok", "watch", "act"]).toContain(mon.verdict.level);
+    // One verdict for the window, and one per part (311 stream, population), each with its reasons.
+    expect(await page.$$eval(".verdict", (v) => v.length)).toBeGreaterThanOrEqual(2);
     const tables = await page.$$eval("table.drift caption", (t) => t.map((c) => c.textContent ?? ""));
-    expect(tables.some((c) => c.startsWith(`Every active restaurant now: ${mon.serving_drift.n} rows`))).toBe(true);
+    expect(tables.some((c) => c.startsWith(`Every active restaurant now: ${mon.population.n} rows`))).toBe(true);
+    // Reference vs now per feature: a small chart in every row.
+    expect(await page.$$eval("table.drift tbody tr svg.hist", (s) => s.length)).toBeGreaterThan(5);
+    expect(await page.$$eval("table.stream tbody tr", (r) => r.length)).toBe(6); // five boroughs + volume
     expect(await page.$$eval("table.requests tbody tr", (r) => r.length)).toBeGreaterThan(0);
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>("figure.replay img");

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../../data/object-store.js";
+import { LocalObjectStore } from "../../data/index.js";
 import { acquireRunLock } from "../../pipeline/index.js";
 import { cliEnv, cliRunner } from "../../test-support/cli.js";
 import { openEmbeddedTracking } from "../../tracking/index.js";
@@ -30,7 +30,7 @@ describe("rodent pipeline / train / evaluate / promote / rollback / model (CLI)"
   }, 300_000);
 
   it("pipeline run --json prints exactly the documented keys and ends with a champion", () => {
-    expect(Object.keys(doc).sort()).toEqual(["candidate", "champion", "snapshot", "steps"]);
+    expect(Object.keys(doc).sort()).toEqual(["candidate", "champion", "snapshot", "source", "steps"]);
     for (const s of doc.steps) {
       expect(Object.keys(s).sort()).toEqual(["name", "status"]);
       expect(["ran", "reused", "failed"]).toContain(s.status);

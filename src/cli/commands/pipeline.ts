@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import {
   collect,
-  DEFAULT_SOURCE,
   formatPipelineSummary,
   loadGatePolicy,
   PipelineFailure,
@@ -12,7 +11,8 @@ import {
 import { context, emit } from "../context.js";
 
 interface Opts {
-  source: string;
+  source?: string;
+  allowSourceChange?: boolean;
   param: string[];
   force?: boolean;
   promote: boolean;
@@ -29,7 +29,11 @@ export function register(program: Command): void {
   cmd
     .command("run")
     .description("ingest → validate → features → train → evaluate → register → promote (each step reused when done)")
-    .option("--source <source>", "socrata | dir:PATH | synth[:SEED]", DEFAULT_SOURCE)
+    .option(
+      "--source <source>",
+      "the deployment's source: socrata | dir:PATH | synth[:SEED] (default RODENT_SOURCE, else the champion's source, else synth:1 on an empty home)",
+    )
+    .option("--allow-source-change", "train on another source than the champion's and let it replace the champion")
     .option("--param <name=value>", "training parameter override (repeatable)", collect, [])
     .option("--force", "rerun every step even when its outputs exist")
     .option("--no-promote", "stop after register: a passing candidate stays challenger")
@@ -52,6 +56,7 @@ export function register(program: Command): void {
             config,
             log,
             source: o.source,
+            allowSourceChange: o.allowSourceChange,
             params,
             force: o.force,
             promote: o.promote,

@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import {
   collect,
   DEFAULT_CRON,
-  DEFAULT_SOURCE,
   loadGatePolicy,
   nextRuns,
   parseAssignments,
@@ -21,12 +20,15 @@ export function register(program: Command): void {
     .description(`run the pipeline on a cron schedule in ${SCHEDULE_TIME_ZONE} time (single machine)`)
     .option("--cron <expr>", "cron expression (5 or 6 fields)", DEFAULT_CRON)
     .option("--once", "run one scheduled run now (under the lock) and exit")
-    .option("--source <source>", "socrata | dir:PATH | synth[:SEED]", DEFAULT_SOURCE)
+    .option(
+      "--source <source>",
+      "the deployment's source: socrata | dir:PATH | synth[:SEED] (default RODENT_SOURCE, else the champion's source, else synth:1 on an empty home)",
+    )
     .option("--param <name=value>", "training parameter override (repeatable)", collect, [])
     .option("--gates <file>", "gate policy file (YAML or JSON)")
     .option("--json", "one JSON line per run on stdout (NDJSON)")
     .action(
-      async (o: { cron: string; once?: boolean; source: string; param: string[]; gates?: string; json?: boolean }) => {
+      async (o: { cron: string; once?: boolean; source?: string; param: string[]; gates?: string; json?: boolean }) => {
         const { config, log } = context();
         const params = parseAssignments(o.param);
         const policy = loadGatePolicy(o.gates);

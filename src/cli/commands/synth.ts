@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { DEFAULT_SYNTH, SCENARIOS, writeSyntheticCity } from "../../data/synth/index.js";
+import { DEFAULT_SYNTH, parseScenario, SCENARIOS, writeSyntheticCity } from "../../data/index.js";
 import { RodentError } from "../../errors.js";
 import { context, emit } from "../context.js";
 
@@ -10,7 +10,17 @@ const Opts = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   scale: z.coerce.number().positive().max(100),
-  scenario: z.enum(SCENARIOS as [string, ...string[]]),
+  scenario: z.string().refine(
+    (v) => {
+      try {
+        parseScenario(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected ${SCENARIOS.join("|")}, pressure:BOROUGH:±PCT[:rampWEEKS] or reporting:FACTOR` },
+  ),
   scenarioStart: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -27,7 +37,11 @@ export function register(program: Command): void {
     .option("--from <date>", "first simulated day YYYY-MM-DD", DEFAULT_SYNTH.from)
     .option("--to <date>", "last simulated day YYYY-MM-DD", DEFAULT_SYNTH.to)
     .option("--scale <x>", "multiplies restaurants and sightings (1 ≈ 27,000 restaurants)", String(DEFAULT_SYNTH.scale))
-    .option("--scenario <name>", `injected change: ${SCENARIOS.join("|")}`, DEFAULT_SYNTH.scenario)
+    .option(
+      "--scenario <name>",
+      `injected change: ${SCENARIOS.join("|")}, pressure:BOROUGH:±PCT[:rampWEEKS] (e.g. pressure:queens:-30:ramp8) or reporting:FACTOR`,
+      DEFAULT_SYNTH.scenario,
+    )
     .option("--scenario-start <date>", "when the scenario starts (default: two thirds into the range)")
     .option("--json", "print one JSON document on stdout")
     .action(async (raw: Record<string, unknown>) => {
@@ -46,7 +60,7 @@ export function register(program: Command): void {
           from: o.from,
           to: o.to,
           scale: o.scale,
-          scenario: o.scenario as (typeof SCENARIOS)[number],
+          scenario: o.scenario,
           scenarioStart: o.scenarioStart,
           dataDir: config.dataDir,
         },

@@ -1,11 +1,5 @@
 import type { Command } from "commander";
-import {
-  DEFAULT_SOURCE,
-  formatPipelineSummary,
-  loadGatePolicy,
-  runPipelineDetailed,
-  withRunLock,
-} from "../../pipeline/index.js";
+import { formatPipelineSummary, loadGatePolicy, runPipelineDetailed, withRunLock } from "../../pipeline/index.js";
 import { context } from "../context.js";
 
 /**
@@ -16,7 +10,10 @@ export function register(program: Command): void {
   program
     .command("up")
     .description("run the CT pipeline (ingest → … → promote), then serve the champion and the web page")
-    .option("--source <source>", "socrata | dir:PATH | synth[:SEED]", DEFAULT_SOURCE)
+    .option(
+      "--source <source>",
+      "the deployment's source: socrata | dir:PATH | synth[:SEED] (default RODENT_SOURCE, else the champion's source, else synth:1 on an empty home)",
+    )
     .option("--synth-scale <x>", "synthetic source: city scale (1 = NYC size)")
     .option("--synth-from <date>", "synthetic source: first day (YYYY-MM-DD)")
     .option("--synth-to <date>", "synthetic source: last day (YYYY-MM-DD)")
@@ -24,7 +21,7 @@ export function register(program: Command): void {
     .option("--json", "print one JSON line (the pipeline result and the URLs) once the service listens")
     .action(
       async (o: {
-        source: string;
+        source?: string;
         synthScale?: string;
         synthFrom?: string;
         synthTo?: string;
@@ -46,7 +43,7 @@ export function register(program: Command): void {
           }),
         );
         if (!o.json) process.stdout.write(`${formatPipelineSummary(result, details)}\n\n`);
-        const { startServer } = await import("../../serve/server.js");
+        const { startServer } = await import("../../serve/index.js");
         const srv = await startServer({ config, log, port: o.port === undefined ? undefined : Number(o.port) });
         const s = srv.host.state;
         const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { RodentError } from "../../errors.js";
 
 export type SourceSpec = { kind: "socrata" } | { kind: "dir"; path: string } | { kind: "synth"; seed?: number };
@@ -14,4 +15,16 @@ export function parseSource(s: string): SourceSpec {
     `--source ${JSON.stringify(s)}: expected socrata, dir:PATH, synth or synth:SEED`,
     { argument: "source" },
   );
+}
+
+/**
+ * One spelling per source, so that "the champion's source" and "the deployment's source" compare as strings:
+ * synth → synth:SEED (the seed a plain `synth` gets, 1 unless the synthetic options say otherwise),
+ * dir:PATH → dir:ABSOLUTE_PATH (resolved against cwd), socrata as is. Throws like parseSource on anything else.
+ */
+export function canonicalSource(s: string, opts: { cwd?: string; synthSeed?: number } = {}): string {
+  const spec = parseSource(s);
+  if (spec.kind === "synth") return `synth:${spec.seed ?? opts.synthSeed ?? 1}`;
+  if (spec.kind === "dir") return `dir:${path.resolve(opts.cwd ?? process.cwd(), spec.path)}`;
+  return "socrata";
 }

@@ -7,13 +7,13 @@ import type { Logger } from "../../util/log.js";
 import { progress } from "../../util/progress.js";
 import { GZIP_LEVEL, GzCsvWriter, type WrittenFile } from "./csv-out.js";
 import { dayToIso, dayToUs, isoToDay } from "./dates.js";
-import { HEAT_WAVE, PressureField, type Scenario } from "./pressure.js";
+import { HEAT_WAVE, PressureField } from "./pressure.js";
 import { loadReference } from "./reference.js";
 import { ACTIVE_AT_SCALE_1, INSPECTIONS_HEADER, TRUTH_HEADER, writeRestaurants } from "./restaurants.js";
+import { parseScenario, type Scenario } from "./scenario.js";
 import { SIGHTINGS_HEADER, writeSightings } from "./sightings.js";
 import { buildWeather, fmtNum } from "./weather.js";
 
-export type { Scenario } from "./pressure.js";
 export {
   HEAT_WAVE,
   SANITATION_BOROUGH,
@@ -21,9 +21,15 @@ export {
   SURGE_FACTOR,
 } from "./pressure.js";
 export { INSPECTIONS_HEADER, TRUTH_HEADER } from "./restaurants.js";
+export {
+  boroughSlug,
+  parseScenario,
+  SCENARIO_PRESETS,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioSpec,
+} from "./scenario.js";
 export { SIGHTINGS_HEADER } from "./sightings.js";
-
-export const SCENARIOS: readonly Scenario[] = ["none", "sanitation-program", "reporting-surge", "heat-wave"];
 
 export interface SynthOptions {
   seed: number;
@@ -96,7 +102,7 @@ function check(opts: SynthOptions): { from: number; to: number; start: number } 
   if (from < isoToDay("1900-01-02")) throw bad("from", "must be after 1900-01-01 (the never-inspected placeholder)");
   if (to - from > 366 * 30) throw bad("to", "range longer than 30 years");
   if (!(opts.scale > 0 && opts.scale <= 100)) throw bad("scale", `must be in (0, 100], got ${opts.scale}`);
-  if (!SCENARIOS.includes(opts.scenario)) throw bad("scenario", `must be one of ${SCENARIOS.join(", ")}`);
+  parseScenario(opts.scenario); // throws naming the scenario
   const startIso = opts.scenarioStart ?? defaultScenarioStart(opts.from, opts.to);
   const start = isoToDay(startIso);
   if (!Number.isFinite(start)) throw bad("scenarioStart", `not a date YYYY-MM-DD: ${JSON.stringify(startIso)}`);
@@ -112,13 +118,14 @@ export async function writeSyntheticCity(outDir: string, opts: SynthOptions, log
   const t0 = performance.now();
   const { from, to, start } = check(opts);
   const ref = loadReference(opts.dataDir);
-  const heat = opts.scenario === "heat-wave" ? { start, ...HEAT_WAVE } : undefined;
+  const scenario = parseScenario(opts.scenario);
+  const heat = scenario.kind === "heat-wave" ? { start, ...HEAT_WAVE } : undefined;
   const weather = buildWeather(ref, opts.seed, from, to, heat);
   const field = new PressureField(ref, weather, {
     seed: opts.seed,
     from,
     to,
-    scenario: opts.scenario,
+    scenario,
     scenarioStart: start,
   });
   // The export's RECORD DATE: the day after the simulated range (when it was "pulled").

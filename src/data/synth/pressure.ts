@@ -8,11 +8,10 @@ import { BOROUGHS, NYC_BBOX } from "../records.js";
 import { dayOfYear } from "./dates.js";
 import { Rng } from "./prng.js";
 import type { Reference } from "./reference.js";
+import { pressureFactor, reportingFactor, type ScenarioSpec } from "./scenario.js";
 import type { WeatherSeries } from "./weather.js";
 
-export type Scenario = "none" | "sanitation-program" | "reporting-surge" | "heat-wave";
-
-/** Which borough the sanitation programme covers, and by how much pressure falls there. */
+/** The sanitation-program preset: which borough it covers, and by how much pressure falls there. */
 export const SANITATION_BOROUGH = BOROUGHS.indexOf("Brooklyn");
 export const SANITATION_FACTOR = 0.6;
 export const SURGE_FACTOR = 2;
@@ -44,7 +43,7 @@ export interface FieldOptions {
   seed: number;
   from: number;
   to: number;
-  scenario: Scenario;
+  scenario: ScenarioSpec;
   scenarioStart: number;
 }
 
@@ -138,11 +137,7 @@ export class PressureField {
 
   /** Scenario multiplier on true pressure for a borough on a day. */
   scenarioFactor(boro: number, day: number): number {
-    const o = this.opts;
-    if (o.scenario === "sanitation-program" && boro === SANITATION_BOROUGH && day >= o.scenarioStart) {
-      return SANITATION_FACTOR;
-    }
-    return 1;
+    return pressureFactor(this.opts.scenario, this.opts.scenarioStart, boro, day);
   }
 
   /** The spatial part of pressure: D^0.6 · H · trend · scenario (no season or weather). */
@@ -176,10 +171,9 @@ export class PressureField {
     return this.repBorough[boro] * Math.exp(e);
   }
 
-  /** Citywide reporting multiplier over time (the reporting-surge scenario). */
+  /** Citywide reporting multiplier over time (the reporting scenarios: surge × 2, drop × 0.5, …). */
   reportingTime(day: number): number {
-    const o = this.opts;
-    return o.scenario === "reporting-surge" && day >= o.scenarioStart ? SURGE_FACTOR : 1;
+    return reportingFactor(this.opts.scenario, this.opts.scenarioStart, day);
   }
 }
 

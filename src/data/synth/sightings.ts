@@ -101,15 +101,20 @@ export async function writeSightings(
     const rng = Rng.stream(opts.seed, 0x5177, d);
     const { y } = dayToYmd(d);
     const mean = (opts.scale * yearlyLevel(y) * field.temporal(d) * ref.weekdayShape[weekday(d)]) / 365.25 / meanA;
-    // Two independent streams: the surge adds reports, it never changes the ones that would have been made anyway.
-    const passes = field.reportingTime(d);
+    // Reporting × F: independent streams (pass 0 is the usual one), each report of pass p kept with probability
+    // min(1, F − p), decided by a stream of its own. Only sightings change: inspections and truth draw elsewhere.
+    const factor = field.reportingTime(d);
+    const passes = Math.ceil(factor);
+    const keepRng = factor === 1 ? null : Rng.stream(opts.seed, 0x5179, d);
     day.length = 0;
     for (let pass = 0; pass < passes; pass++) {
       const r = pass === 0 ? rng : Rng.stream(opts.seed, 0x5178, d, pass);
+      const keep = Math.min(1, factor - pass);
       const n = r.poisson(mean);
       for (let i = 0; i < n; i++) {
         const c = candidate(r);
         if (r.next() >= Math.min(1, rawAccept(c, d) / maxA)) continue;
+        if (keepRng && keepRng.next() >= keep) continue;
         // Older 311 DOHMH rows are mostly stamped at midnight; the rest carry the call time.
         const sec = r.next() < 0.55 ? 0 : r.int(6 * 3600, 23 * 3600);
         day.push({ sec, line: formatRow(r, c, d, sec, opts.recordDay, locLabels[locTable.draw(r)]) });

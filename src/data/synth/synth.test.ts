@@ -9,7 +9,7 @@ import { isRodentError } from "../../errors.js";
 import { silentLogger } from "../../util/log.js";
 import { ingest, LocalObjectStore } from "../index.js";
 import { isoToDay } from "./dates.js";
-import { DEFAULT_SYNTH, type SynthOptions, type SynthSummary, writeSyntheticCity } from "./index.js";
+import { DEFAULT_SYNTH, parseScenario, type SynthOptions, type SynthSummary, writeSyntheticCity } from "./index.js";
 
 // Small cities (scale 0.02–0.05, one or two years): each takes about a second.
 const dataDir = loadConfig().dataDir;
@@ -321,7 +321,14 @@ describe("synthetic NYC: scenarios change what they should", () => {
   const start = isoToDay("2020-01-01");
   const c: Record<string, { dir: string; s: SynthSummary }> = {};
   beforeAll(async () => {
-    for (const sc of ["none", "sanitation-program", "reporting-surge", "heat-wave"] as const) {
+    for (const sc of [
+      "none",
+      "sanitation-program",
+      "reporting-surge",
+      "heat-wave",
+      "reporting-drop",
+      "pressure:queens:+40:ramp8",
+    ]) {
       c[sc] = await city(`sc-${sc}`, { ...base, scenario: sc });
     }
   }, 120_000);
@@ -401,5 +408,46 @@ describe("synthetic NYC: scenarios change what they should", () => {
           .map((x) => x.p),
       );
     expect(during(c["heat-wave"].dir) / during(c.none.dir)).toBeGreaterThan(1.15);
+  });
+
+  it("reporting-drop: sightings halve after the start, inspections and truth are unchanged", () => {
+    const sn = sightings(c.none.dir);
+    const sd = sightings(c["reporting-drop"].dir);
+    const count = (xs: typeof sn, afterStart: boolean) => xs.filter((x) => x.day >= start === afterStart).length;
+    expect(count(sd, false)).toBe(count(sn, false));
+    const r = count(sd, true) / count(sn, true);
+    expect(r).toBeGreaterThan(0.42);
+    expect(r).toBeLessThan(0.58);
+    const sha = (x: { s: SynthSummary }, p: string) => x.s.files.find((f) => f.path === p)!.sha256;
+    for (const p of ["inspections/inspections.csv.gz", "truth/truth.csv.gz"])
+      expect(sha(c["reporting-drop"], p)).toBe(sha(c.none, p));
+  });
+
+  it("pressure:queens:+40:ramp8: Queens pressure climbs over 8 weeks to +40 %, elsewhere nothing changes", () => {
+    const none = truthBy(c.none.dir);
+    const up = truthBy(c["pressure:queens:+40:ramp8"].dir);
+    const ratio = (b: string, inB: boolean, from: number, to: number) => {
+      const m = (xs: typeof none) =>
+        mean(xs.filter((x) => x.day >= from && x.day < to && (x.boro === b) === inB).map((x) => x.p));
+      return m(up) / m(none);
+    };
+    expect(ratio("Queens", true, start, start + 14)).toBeLessThan(1.12);
+    const late = ratio("Queens", true, start + 70, start + 366);
+    expect(late).toBeGreaterThan(1.25);
+    expect(late).toBeLessThan(1.5);
+    expect(Math.abs(ratio("Queens", false, start, start + 366) - 1)).toBeLessThan(0.05);
+  });
+
+  it("names the scenario grammar's mistakes", () => {
+    expect(parseScenario("pressure:staten-island:-25")).toEqual({
+      kind: "pressure",
+      borough: 4,
+      change: -0.25,
+      rampDays: 0,
+    });
+    expect(parseScenario("sanitation-program")).toMatchObject({ kind: "pressure", borough: 2, change: -0.4 });
+    expect(() => parseScenario("pressure:jersey:-20")).toThrow(/unknown borough jersey/);
+    expect(() => parseScenario("pressure:queens:-120")).toThrow(/above -100%/);
+    expect(() => parseScenario("flood")).toThrow(/expected none/);
   });
 });

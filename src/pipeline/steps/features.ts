@@ -8,7 +8,9 @@ import {
   type ServingSet,
   type TrainingSet,
 } from "../../features/index.js";
+import { timeSplit } from "../../model/index.js";
 import type { PipelineContext } from "../context.js";
+import { SPLIT } from "../split.js";
 import { cachedStep } from "../step-cache.js";
 import { decodeTrainingSet, encodeTrainingSet } from "../training-set-file.js";
 import type { StepResult } from "./step-result.js";
@@ -17,9 +19,10 @@ export interface FeaturesOutput {
   snapshot: string;
   /** Object-store key of the encoded training set. */
   dataKey: string;
-  /** Every active restaurant as of the day after the data (the rows the model will be asked about first):
-   *  the monitor's reference profile is built on these, so live requests compare like with like. */
-  servingKey?: string;
+  /** Every active restaurant as of the day the fitted data ends (the test window's start): the population a
+   *  model's reference profile describes, never the serving table it is later compared with (issue 13 §3). */
+  profileKey?: string;
+  profileAsOf?: string;
   schemaVersion: string;
   rows: number;
   positives: number;
@@ -45,18 +48,21 @@ export async function featuresStep(
       const ts = buildTrainingSet(city, { log: ctx.log });
       const dataKey = `pipeline/features/${key}/training-set.bin`;
       await ctx.store.put(dataKey, encodeTrainingSet(ts));
-      let last = 0;
-      for (let i = 0; i < ts.day.length; i++) if (ts.day[i] > last) last = ts.day[i];
-      const serving = buildServingSet(city, isoOfDay(last + 1), { log: ctx.log });
-      const servingKey = `pipeline/features/${key}/serving-set.bin`;
-      await ctx.store.put(servingKey, encodeTrainingSet(servingAsSet(serving)));
+      let profileKey: string | undefined;
+      let profileAsOf: string | undefined;
+      if (ts.table.n > 0) {
+        profileAsOf = isoOfDay(timeSplit(ts.day, SPLIT).testStart);
+        profileKey = `pipeline/features/${key}/profile-set.bin`;
+        await ctx.store.put(profileKey, encodeTrainingSet(servingAsSet(buildServingSet(city, profileAsOf))));
+      }
       let positives = 0;
       for (let i = 0; i < ts.label.length; i++) positives += ts.label[i];
       ctx.log.info({ snapshot: input.snapshot, rows: ts.table.n, positives }, "training table built");
       return {
         snapshot: input.snapshot,
         dataKey,
-        servingKey,
+        profileKey,
+        profileAsOf,
         schemaVersion: ts.table.schema.version,
         rows: ts.table.n,
         positives,
@@ -81,9 +87,9 @@ function servingAsSet(s: ServingSet): TrainingSet {
   };
 }
 
-export async function loadServingTable(ctx: PipelineContext, f: FeaturesOutput) {
-  if (!f.servingKey || !(await ctx.store.exists(f.servingKey))) return null;
-  return decodeTrainingSet(await ctx.store.get(f.servingKey), f.servingKey).table;
+export async function loadProfileTable(ctx: PipelineContext, f: FeaturesOutput) {
+  if (!f.profileKey || !f.profileAsOf || !(await ctx.store.exists(f.profileKey))) return null;
+  return { table: decodeTrainingSet(await ctx.store.get(f.profileKey), f.profileKey).table, asOf: f.profileAsOf };
 }
 
 export async function loadTrainingSet(ctx: PipelineContext, f: FeaturesOutput): Promise<TrainingSet> {

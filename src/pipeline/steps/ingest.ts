@@ -1,11 +1,11 @@
+import type { DatasetName, SynthOptions } from "../../data/index.js";
 import { type DatasetSummary, ingest, readManifest } from "../../data/index.js";
-import type { DatasetName } from "../../data/records.js";
-import type { SynthOptions } from "../../data/synth/index.js";
 import { isRodentError } from "../../errors.js";
 import type { PipelineContext } from "../context.js";
 import { cachedStep } from "../step-cache.js";
 import type { StepResult } from "./step-result.js";
 
+/** The embedded demo's source: used only on an empty registry when no source is given (source-rule.ts). */
 export const DEFAULT_SOURCE = "synth:1";
 
 export interface IngestOutput {
@@ -23,9 +23,9 @@ export interface IngestOutput {
  */
 export async function ingestStep(
   ctx: PipelineContext,
-  input: { source?: string; synth?: Partial<SynthOptions> },
+  input: { source: string; synth?: Partial<SynthOptions> },
 ): Promise<StepResult<IngestOutput>> {
-  const source = input.source ?? DEFAULT_SOURCE;
+  const { source } = input;
   const run = async (): Promise<IngestOutput> => {
     const r = await ingest({ store: ctx.store, config: ctx.config, source, log: ctx.log, synth: input.synth });
     return { snapshot: r.snapshot, source, datasets: r.datasets, contentReused: r.reused };

@@ -2,6 +2,7 @@ import type { ModelVersion } from "../../tracking/index.js";
 import type { PipelineContext } from "../context.js";
 import type { GateDecision } from "../gate.js";
 import { MODEL_NAME, VERSION_TAGS } from "../promotion.js";
+import { checkCandidateSource, SOURCE_TAG } from "../source-rule.js";
 import type { StepResult } from "./step-result.js";
 
 export interface RegisterOutput {
@@ -20,7 +21,12 @@ export interface RegisterOutput {
  */
 export async function registerStep(
   ctx: PipelineContext,
-  input: { run: string; gate: GateDecision | { passed: boolean; reasons: string[] } },
+  input: {
+    run: string;
+    gate: GateDecision | { passed: boolean; reasons: string[] };
+    /** Register a run trained on another source than the champion's (an explicit operator decision). */
+    allowSourceChange?: boolean;
+  },
 ): Promise<StepResult<RegisterOutput>> {
   const t0 = Date.now();
   const { registry } = ctx;
@@ -33,6 +39,8 @@ export async function registerStep(
     status = "reused";
   } else {
     const run = await ctx.tracker.getRun(input.run);
+    // Fail closed before anything is registered: a model of another source never becomes a version here.
+    await checkCandidateSource(ctx, run.tags[SOURCE_TAG] ?? null, input.allowSourceChange);
     mv = await registry.createModelVersion({
       name: MODEL_NAME,
       source: `runs:/${input.run}/model`,
@@ -42,6 +50,7 @@ export async function registerStep(
         [VERSION_TAGS.snapshotId]: run.tags["rodent.snapshot_id"] ?? "",
         [VERSION_TAGS.featureSchemaVersion]: run.tags["rodent.feature_schema_version"] ?? "",
         [VERSION_TAGS.runId]: input.run,
+        ...(run.tags[SOURCE_TAG] ? { [SOURCE_TAG]: run.tags[SOURCE_TAG] } : {}),
         [VERSION_TAGS.gate]: input.gate.passed ? "passed" : "refused",
         [VERSION_TAGS.gateReasons]: JSON.stringify(input.gate.reasons),
       },

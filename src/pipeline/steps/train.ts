@@ -1,8 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { isoOfDay } from "../../features/index.js";
-import { buildReferenceProfile } from "../../features/profile.js";
+import { buildReferenceProfile, isoOfDay } from "../../features/index.js";
 import {
   type CalibrationSelection,
   type EvalMetrics,
@@ -26,13 +25,14 @@ import {
   pick,
 } from "../evaluation-report.js";
 import { roundHistory } from "../round-history.js";
+import { SOURCE_TAG, snapshotSource } from "../source-rule.js";
+import { SPLIT } from "../split.js";
 import { cachedStep } from "../step-cache.js";
-import { type FeaturesOutput, loadServingTable, loadTrainingSet } from "./features.js";
+import { type FeaturesOutput, loadProfileTable, loadTrainingSet } from "./features.js";
 import type { StepResult } from "./step-result.js";
 
 export const EXPERIMENT_NAME = "rodent-risk";
-/** The out-of-time split: the last 6 months are the test window, the 6 before it validation. */
-export const SPLIT = { testMonths: 6, validMonths: 6 } as const;
+export { SPLIT };
 
 export interface WindowInfo {
   rows: number;
@@ -114,6 +114,9 @@ export async function trainStep(
         "rodent.code_version": ctx.code.version,
       };
       if (ctx.code.gitCommit) tags["mlflow.source.git.commit"] = ctx.code.gitCommit;
+      // Every model records the source it learned from (issue 13 §1): register refuses another source's model.
+      const source = await snapshotSource(ctx.store, features.snapshot);
+      if (source) tags[SOURCE_TAG] = source;
       const run = await ctx.tracker.createRun({ experimentId, name: `train-${features.snapshot}`, tags });
       const runId = run.runId;
       const tmp = await mkdtemp(path.join(os.tmpdir(), "rodent-train-"));
@@ -172,9 +175,16 @@ export async function trainStep(
         };
         // The monitor compares the rows the service is asked about (every active restaurant as of a day) with the
         // same kind of rows at training time; training rows (past inspections) differ by construction.
-        const servingTable = await loadServingTable(ctx, features);
-        const refTable = servingTable ?? trainTable;
-        model.meta.reference_profile = buildReferenceProfile(refTable, model.predictProba(refTable));
+        // The reference profile (issue 13 §3): every active restaurant as of the day the fitted data ends (the
+        // test window's start), never the serving table it will be compared with; the training rows otherwise.
+        const pop = await loadProfileTable(ctx, features);
+        const refTable = pop?.table ?? trainTable;
+        model.meta.reference_profile = buildReferenceProfile(refTable, model.predictProba(refTable), {
+          basis: pop
+            ? `every active restaurant as of ${pop.asOf}, the day the data the model was fitted on ends`
+            : "the training rows (past inspections) the model learned from",
+          asOf: pop?.asOf ?? null,
+        });
         model.meta.metrics = {
           test: {
             auc: test.auc,
@@ -186,6 +196,7 @@ export async function trainStep(
           window: windows.test,
         };
         model.meta.run_id = runId;
+        if (source) model.meta.source = source;
 
         const modelDir = path.join(tmp, "model");
         // The input example: the first rows the service would score (or, without a serving table, training rows).

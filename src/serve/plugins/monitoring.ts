@@ -1,34 +1,48 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { Gauge } from "prom-client";
-import type { ObjectStore } from "../../data/object-store.js";
-import type { ReferenceProfile } from "../../features/profile.js";
+import type { ObjectStore } from "../../data/index.js";
+import type { CityData } from "../../features/index.js";
+import { readProfile } from "../../features/index.js";
 import {
   computeDrift,
   type DriftReport,
   LiveSample,
+  type MonitorWindow,
+  monitorWindow,
   OUTCOMES_KEY,
   type OutcomeReport,
   type PredictionLog,
+  populationDrift,
+  snapshotWindow,
 } from "../../monitor/index.js";
 import type { ModelHost, ScoredEvent } from "../model-host.js";
 
-// The service's side of monitoring (issue 7 §2–3): a bounded, sampled window of the rows the champion scored
-// (reservoir, restarted when the champion changes), drift of that window against the champion's reference
-// profile exported as Prometheus gauges (the alert rules in deploy/prometheus read them), and every served
-// prediction for a restaurant appended to the prediction log for `rodent monitor outcomes`.
+// The service's side of monitoring (issue 13 §4, §5):
+// - the population window: every active restaurant as of the serving data date against the same population 52
+//   weeks earlier (rebuilt from the serving snapshot's records), both scored by the champion, plus the 311 stream
+//   per borough: the same report `rodent monitor check` computes, recomputed once per (champion, snapshot), off
+//   the request path, and exported as gauges (the alert rules in deploy/prometheus read them);
+// - a bounded sample of the rows the champion scored for requests, shown for what it is (which restaurants people
+//   asked about) and never judged: requests are a selection, not the city;
+// - every served prediction or ranking appended to the prediction log, stamped with the data date it was made for.
 
 export interface MonitoringOptions {
   host: ModelHost;
   /** Where served predictions go; omit to log none (tests, benchmarks). */
   predictionLog?: PredictionLog;
-  /** Rows kept in the live window. */
+  /** Rows kept in the request sample. */
   sampleSize?: number;
-  /** Drift is recomputed at most this often on scrape. */
+  /** The request sample's description is recomputed at most this often. */
   cacheMs?: number;
   /** Where `rodent monitor outcomes` leaves its latest report (OUTCOMES_KEY), read every `outcomesEveryMs`. */
   store?: ObjectStore;
   outcomesEveryMs?: number;
+  /**
+   * The records of the serving snapshot, for the population 52 weeks earlier and the 311 stream. Omitted (tests,
+   * a fixed table): the population is compared with the model's stored profile, and there is no stream.
+   */
+  cityData?: (snapshotId: string) => Promise<CityData | null>;
 }
 
 export interface LiveWindowState {
@@ -37,16 +51,29 @@ export interface LiveWindowState {
   sample: LiveSample;
 }
 
+export interface PopulationState {
+  key: string;
+  version: string;
+  snapshot: string;
+  window: MonitorWindow;
+  computedAt: string;
+}
+
 declare module "fastify" {
   interface FastifyInstance {
     liveWindow: { current(): LiveWindowState | null; drift(): DriftReport | null };
+    population: {
+      /** The window of the current (champion, snapshot), computing it on first use; null when nothing is served. */
+      get(): Promise<PopulationState | null>;
+      /** The last computed window, without waiting. */
+      last(): PopulationState | null;
+    };
+    outcomes: { latest(): (OutcomeReport & { model: string }) | null };
   }
 }
 
-function profileOf(meta: Record<string, unknown>): ReferenceProfile | null {
-  const p = meta.reference_profile as ReferenceProfile | undefined;
-  return p && Array.isArray(p.columns) && p.score ? p : null;
-}
+const REQUESTS_NOT_JUDGED =
+  "the requests are a selection of restaurants (which ones people asked about), not the city: shown, never judged";
 
 async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
   const { host } = opts;
@@ -56,7 +83,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     const n = e.rows ? e.rows.length : e.table.n;
     if (opts.predictionLog && e.camis && host.state.city) {
       const ts = new Date(e.at).toISOString();
-      const featuresDate = host.state.city.set.asOf;
+      const dataDate = host.state.city.set.asOf;
       for (let k = 0; k < n; k++)
         opts.predictionLog.add({
           ts,
@@ -64,7 +91,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
           modelVersion: e.version,
           role: e.role,
           score: Number(e.scores[k]),
-          featuresDate,
+          dataDate,
         });
     }
     if (e.role !== "champion" || e.source === "rankings") return; // rankings re-read the same table: not new traffic
@@ -82,8 +109,9 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
   };
   const off = host.onScored(onScored);
 
+  // The request sample, described against the model's profile: every column reported, none judged.
   let cache: { at: number; total: number; version: string; report: DriftReport | null } | null = null;
-  const drift = (): DriftReport | null => {
+  const requestDrift = (): DriftReport | null => {
     const m = host.state.champion;
     if (!m || !win || win.version !== m.ref.version || win.sample.size === 0) return null;
     const now = Date.now();
@@ -93,50 +121,181 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
       (cache.total === win.sample.total || now - cache.at < (opts.cacheMs ?? 30_000))
     )
       return cache.report;
-    const profile = profileOf(m.model.meta);
-    const report = profile ? computeDrift(profile, win.sample.toWindow(m.model.schema, profile)) : null;
+    const profile = readProfile(m.model.meta);
+    const report = profile
+      ? computeDrift(
+          profile,
+          win.sample.toWindow(m.model.schema, profile),
+          undefined,
+          Object.fromEntries([...profile.columns.map((c) => c.name), "score"].map((c) => [c, REQUESTS_NOT_JUDGED])),
+        )
+      : null;
+    if (report) report.verdict = { level: "ok", reasons: [REQUESTS_NOT_JUDGED] };
     cache = { at: now, total: win.sample.total, version: win.version, report };
     return report;
   };
-  app.decorate("liveWindow", { current: () => win, drift });
+  app.decorate("liveWindow", { current: () => win, drift: requestDrift });
+
+  // Realised performance comes from a batch job (labels arrive weeks later); the service only re-exports it.
+  let outcomes: (OutcomeReport & { model: string }) | null = null;
+  const readOutcomes = async () => {
+    if (!opts.store) return;
+    try {
+      if (await opts.store.exists(OUTCOMES_KEY))
+        outcomes = JSON.parse((await opts.store.get(OUTCOMES_KEY)).toString("utf8"));
+    } catch (e) {
+      app.log.warn({ err: e }, "could not read the realised-performance report");
+    }
+  };
+  await readOutcomes();
+  const timer = opts.store ? setInterval(readOutcomes, opts.outcomesEveryMs ?? 60_000) : undefined;
+  timer?.unref();
+  app.decorate("outcomes", { latest: () => outcomes });
+
+  // The population window, once per (champion, snapshot), computed off the request path.
+  const keyOf = () => {
+    const s = host.state;
+    if (!s.champion || !s.city) return "";
+    const p = readProfile(s.champion.model.meta);
+    return `${s.champion.ref.version}|${s.city.id}|${s.city.set.asOf}|${p?.createdAt ?? "-"}`;
+  };
+  let pop: { key: string; promise: Promise<PopulationState | null>; value: PopulationState | null } | null = null;
+  const compute = async (): Promise<PopulationState | null> => {
+    const s = host.state;
+    const m = s.champion;
+    if (!m || !s.city) return null;
+    const key = keyOf();
+    const performance =
+      outcomes && outcomes.model === m.ref.version
+        ? { drop: outcomes.performance_drop, reasons: outcomes.reasons }
+        : null;
+    const records = opts.cityData ? await opts.cityData(s.city.id) : null;
+    const window = records
+      ? snapshotWindow({
+          city: records,
+          model: { version: m.ref.version, predictProba: (t) => m.model.predictProba(t), meta: m.model.meta },
+          dataDate: s.city.set.asOf,
+          performance,
+        })
+      : monitorWindow({
+          dataDate: s.city.set.asOf,
+          population: populationDrift({
+            asOf: s.city.set.asOf,
+            current: s.city.set.table,
+            currentScores: m.scores,
+            yearBefore: null,
+            profile: readProfile(m.model.meta),
+          }),
+          stream: null,
+          performance,
+        });
+    return { key, version: m.ref.version, snapshot: s.city.id, window, computedAt: new Date().toISOString() };
+  };
+  const population = {
+    get(): Promise<PopulationState | null> {
+      const key = keyOf();
+      if (!pop || pop.key !== key) {
+        const entry: { key: string; promise: Promise<PopulationState | null>; value: PopulationState | null } = {
+          key,
+          promise: Promise.resolve(null),
+          value: null,
+        };
+        entry.promise = compute().then(
+          (v) => {
+            entry.value = v;
+            return v;
+          },
+          (e) => {
+            app.log.error({ err: e }, "population monitoring window failed");
+            if (pop === entry) pop = null; // try again next time
+            return null;
+          },
+        );
+        pop = entry;
+      }
+      return pop.promise;
+    },
+    last: () => pop?.value ?? null,
+  };
+  app.decorate("population", population);
+  // Start the first window as soon as something is served (not on the first request for it).
+  setImmediate(() => void population.get());
 
   const registers = [app.metrics.registry];
+  const current = (): MonitorWindow | null => {
+    void population.get(); // recompute when the champion or snapshot changed since
+    return population.last()?.window ?? null;
+  };
   new Gauge({
     name: "rodent_feature_drift_psi",
-    help: "PSI of each feature (one-hot groups as one) in the live window against the champion's training profile",
+    help: "PSI of each feature (one-hot groups as one): the population now against 52 weeks earlier (docs/monitoring.md)",
     labelNames: ["feature"] as const,
     registers,
     collect() {
       this.reset();
-      for (const c of drift()?.columns ?? []) this.set({ feature: c.name }, c.psi);
+      for (const c of current()?.population?.columns ?? []) this.set({ feature: c.name }, c.psi);
     },
   });
   new Gauge({
     name: "rodent_score_drift_psi",
-    help: "PSI of the champion's scores in the live window against its training scores",
+    help: "PSI of the champion's scores of the population now against 52 weeks earlier",
     registers,
     collect() {
       this.reset();
-      const r = drift();
+      const r = current()?.population;
       if (r) this.set(r.score.psi);
     },
   });
   new Gauge({
     name: "rodent_drift_alert",
-    help: "1 when a column drifts by the documented rule (significant and PSI ≥ 0.2; seasonal columns exempt)",
+    help: "1 when a column of the population drifts by the documented rule (significant and PSI ≥ 0.2)",
     labelNames: ["feature"] as const,
     registers,
     collect() {
       this.reset();
-      const r = drift();
+      const r = current()?.population;
       if (!r) return;
-      for (const c of r.columns) this.set({ feature: c.name }, r.drifted.includes(c.name) ? 1 : 0);
-      this.set({ feature: "score" }, r.drifted.includes("score") ? 1 : 0);
+      for (const c of r.columns) this.set({ feature: c.name }, c.drift ? 1 : 0);
+      this.set({ feature: "score" }, r.score.drift ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "rodent_source_drift_ratio",
+    help: "311 sightings per borough against the rest of the city and the same weeks a year before (1 = no change)",
+    labelNames: ["borough"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const b of current()?.stream?.boroughs ?? [])
+        if (Number.isFinite(b.ratio)) this.set({ borough: b.borough }, b.ratio);
+    },
+  });
+  new Gauge({
+    name: "rodent_source_drift_alert",
+    help: "1 when a borough's 311 sightings changed significantly against the rest of the city (or citywide volume: borough=all)",
+    labelNames: ["borough"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const s = current()?.stream;
+      if (!s) return;
+      for (const b of s.boroughs) this.set({ borough: b.borough }, b.signal ? 1 : 0);
+      this.set({ borough: "all" }, s.volume.signal ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "rodent_monitor_verdict",
+    help: "The monitoring window's verdict: 0 ok, 1 watch, 2 act",
+    registers,
+    collect() {
+      this.reset();
+      const w = current();
+      if (w) this.set({ ok: 0, watch: 1, act: 2 }[w.verdict.level]);
     },
   });
   new Gauge({
     name: "rodent_live_window_rows",
-    help: "Rows the champion scored since it loaded (the live window samples them)",
+    help: "Rows the champion scored for requests since it loaded (the request sample draws from them)",
     registers,
     collect() {
       this.reset();
@@ -153,20 +312,6 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
       if (Number.isFinite(t)) this.set(t / 1000);
     },
   });
-  // Realised performance comes from a batch job (labels arrive weeks later); the service only re-exports it.
-  let outcomes: (OutcomeReport & { model: string }) | null = null;
-  const readOutcomes = async () => {
-    if (!opts.store) return;
-    try {
-      if (await opts.store.exists(OUTCOMES_KEY))
-        outcomes = JSON.parse((await opts.store.get(OUTCOMES_KEY)).toString("utf8"));
-    } catch (e) {
-      app.log.warn({ err: e }, "could not read the realised-performance report");
-    }
-  };
-  await readOutcomes();
-  const timer = opts.store ? setInterval(readOutcomes, opts.outcomesEveryMs ?? 60_000) : undefined;
-  timer?.unref();
   for (const [name, pick, help] of [
     [
       "rodent_live_auc",
@@ -194,7 +339,8 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
   app.addHook("onClose", async () => {
     if (timer) clearInterval(timer);
     off();
-    opts.predictionLog?.close();
+    await pop?.promise;
+    await opts.predictionLog?.close();
   });
 }
 

@@ -1,27 +1,55 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { ObjectStore } from "../../data/object-store.js";
-import type { ReferenceProfile } from "../../features/profile.js";
-import { computeDrift, type DriftReport, OUTCOMES_KEY, windowFromColumns } from "../../monitor/index.js";
+import { readProfile } from "../../features/profile.js";
+import { objectStoreTriggerState } from "../../monitor/index.js";
 import { ErrorResponse } from "../schemas/common.js";
 import { readyState } from "./answer.js";
 
-// GET /v1/monitoring, read-only, for the page's Health view (issue 8) and `rodent monitor drift|check --url`:
-// - drift: the live window of rows the champion scored (the monitoring plugin's reservoir, `app.liveWindow`)
-//   against the reference profile stored with the model at training time;
-// - serving_drift: every active restaurant's features now against the same profile (no traffic needed);
-// - outcomes: the latest realised-performance report `rodent monitor outcomes` left in the store.
+// GET /v1/monitoring, read-only, for the page's Health view and `rodent monitor drift|check --url`
+// (docs/monitoring.md). The monitoring window of the served (champion, snapshot) — the population as of the serving
+// data date against 52 weeks earlier, the 311 stream per borough, realised performance — with one verdict; the
+// request sample (shown, never judged); the latest outcomes report; the trigger's acknowledged signals.
 
 const MonitoringResponse = Type.Object({
-  model: Type.Object({ version: Type.String(), has_reference_profile: Type.Boolean() }),
+  model: Type.Object({
+    version: Type.String(),
+    has_reference_profile: Type.Boolean(),
+    reference: Type.Union([
+      Type.Object({ basis: Type.String(), as_of: Type.Union([Type.String(), Type.Null()]) }),
+      Type.Null(),
+    ]),
+  }),
+  snapshot: Type.String(),
+  data_date: Type.String({ description: "the window covers data before this day (the serving features' date)" }),
+  week: Type.String({ description: "Monday of the data date's week: the trigger's window" }),
+  verdict: Type.Object({
+    level: Type.Union([Type.Literal("ok"), Type.Literal("watch"), Type.Literal("act")]),
+    reasons: Type.Array(Type.String()),
+  }),
+  signals: Type.Array(Type.Object({ key: Type.String(), kind: Type.String(), label: Type.String() })),
+  population: Type.Union([
+    Type.Unknown({ description: "DriftReport: every active restaurant now vs the reference" }),
+    Type.Null(),
+  ]),
+  stream: Type.Union([
+    Type.Unknown({ description: "StreamReport: 311 sightings per borough vs a year before" }),
+    Type.Null(),
+  ]),
+  performance: Type.Union([Type.Object({ drop: Type.Boolean(), reasons: Type.Array(Type.String()) }), Type.Null()]),
+  serving_drift: Type.Union([Type.Unknown({ description: "the same as `population` (earlier name)" }), Type.Null()]),
+  requests: Type.Object({
+    since: Type.Union([Type.String(), Type.Null()]),
+    scored: Type.Integer({ description: "rows the champion scored for requests since it loaded (rankings excluded)" }),
+    sampled: Type.Integer({ description: "rows kept in the request sample" }),
+  }),
   window: Type.Object({
     since: Type.Union([Type.String(), Type.Null()]),
-    scored: Type.Integer({ description: "rows the champion scored since it loaded (rankings excluded)" }),
-    sampled: Type.Integer({ description: "rows kept in the live window's sample" }),
+    scored: Type.Integer(),
+    sampled: Type.Integer(),
   }),
-  drift: Type.Union([Type.Unknown({ description: "DriftReport of the live window (src/monitor)" }), Type.Null()]),
-  serving_drift: Type.Union([
-    Type.Unknown({ description: "DriftReport of every active restaurant's features now" }),
+  drift: Type.Union([
+    Type.Unknown({ description: "the request sample against the model's profile: described, never judged" }),
     Type.Null(),
   ]),
   outcomes: Type.Union([
@@ -30,23 +58,24 @@ const MonitoringResponse = Type.Object({
     }),
     Type.Null(),
   ]),
+  trigger: Type.Union([
+    Type.Object({
+      acknowledged: Type.Array(Type.String()),
+      last_start: Type.Union([Type.String(), Type.Null()]),
+      windows: Type.Array(Type.Unknown()),
+    }),
+    Type.Null(),
+  ]),
+  computed_at: Type.String(),
 });
-
-function profileOf(meta: Record<string, unknown>): ReferenceProfile | null {
-  const p = meta.reference_profile as ReferenceProfile | undefined;
-  return p && Array.isArray(p.columns) && p.score ? p : null;
-}
 
 export default async function uiMonitoring(app: FastifyInstance, opts: { store?: ObjectStore }) {
   const host = app.modelHost;
-  // The serving table changes only with a new snapshot or champion: its drift is computed once per pair.
-  let servingCache: { key: string; report: DriftReport } | null = null;
-
   app.get(
     "/monitoring",
     {
       schema: {
-        summary: "Drift of the scored rows and of the serving table against the model's training profile; outcomes",
+        summary: "The monitoring window of the served champion and snapshot: population, 311 stream, outcomes, verdict",
         tags: ["model"],
         response: { 200: MonitoringResponse, 503: ErrorResponse },
       },
@@ -54,39 +83,56 @@ export default async function uiMonitoring(app: FastifyInstance, opts: { store?:
     async (req, reply) => {
       const s = readyState(host.state, reply);
       const m = s.champion;
-      const profile = profileOf(m.model.meta);
+      const profile = readProfile(m.model.meta);
+      const pop = app.hasDecorator("population") ? await app.population.get() : null;
       const live = app.hasDecorator("liveWindow") ? app.liveWindow : null;
       const w = live?.current();
       const current = w && w.version === m.ref.version ? w : null;
-      let serving: DriftReport | null = null;
-      if (profile) {
-        const key = `${m.ref.version}|${s.city.id}`;
-        if (servingCache?.key !== key) {
-          const t = s.city.set.table;
-          const rows = windowFromColumns(m.model.schema, profile, (j) => t.columns[j], t.n, m.scores);
-          servingCache = { key, report: computeDrift(profile, rows) };
-        }
-        serving = servingCache.report;
-      }
-      let outcomes: unknown = null;
+      const requests = {
+        since: current?.since ?? null,
+        scored: current?.sample.total ?? 0,
+        sampled: current?.sample.size ?? 0,
+      };
+      let trigger: {
+        acknowledged: string[];
+        last_start: string | null;
+        windows: unknown[];
+      } | null = null;
       if (opts.store) {
         try {
-          if (await opts.store.exists(OUTCOMES_KEY))
-            outcomes = JSON.parse((await opts.store.get(OUTCOMES_KEY)).toString("utf8"));
+          const t = await objectStoreTriggerState(opts.store).load();
+          if (t)
+            trigger = {
+              acknowledged: Object.keys(t.acknowledged),
+              last_start: t.lastStart,
+              windows: t.windows.slice(-8),
+            };
         } catch (e) {
-          req.log.warn({ err: e }, "could not read the realised-performance report");
+          req.log.warn({ err: e }, "could not read the trigger state");
         }
       }
+      const win = pop?.window;
       return {
-        model: { version: m.ref.version, has_reference_profile: profile !== null },
-        window: {
-          since: current?.since ?? null,
-          scored: current?.sample.total ?? 0,
-          sampled: current?.sample.size ?? 0,
+        model: {
+          version: m.ref.version,
+          has_reference_profile: profile !== null,
+          reference: profile ? { basis: profile.basis, as_of: profile.asOf } : null,
         },
+        snapshot: s.city.id,
+        data_date: win?.data_date ?? s.city.set.asOf,
+        week: win?.week ?? "",
+        verdict: win?.verdict ?? { level: "watch" as const, reasons: ["the monitoring window is not computed yet"] },
+        signals: win?.signals ?? [],
+        population: win?.population ?? null,
+        stream: win?.stream ?? null,
+        performance: win?.performance ?? null,
+        serving_drift: win?.population ?? null,
+        requests,
+        window: requests,
         drift: live?.drift() ?? null,
-        serving_drift: serving,
-        outcomes,
+        outcomes: app.hasDecorator("outcomes") ? app.outcomes.latest() : null,
+        trigger,
+        computed_at: pop?.computedAt ?? new Date().toISOString(),
       };
     },
   );

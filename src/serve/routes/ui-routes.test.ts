@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.js";
 import { createObjectStore } from "../../data/index.js";
 import { buildReferenceProfile } from "../../features/profile.js";
-import { OUTCOMES_KEY } from "../../monitor/index.js";
 import { buildApp } from "../app.js";
 import webStatic from "../plugins/web-static.js";
 import { type TestService, testService } from "../test-helper.js";
@@ -71,7 +70,13 @@ describe("GET /v1/model/history", () => {
 
 describe("GET /v1/replay", () => {
   it("says none is available until a replay has written its output, then serves it and the chart", async () => {
-    expect((await app.inject("/v1/replay")).json()).toEqual({ available: false, results: null, chart: null });
+    expect((await app.inject("/v1/replay")).json()).toEqual({
+      available: false,
+      results: null,
+      chart: null,
+      recommendation: null,
+      meta: null,
+    });
     expect((await app.inject("/v1/replay/chart.svg")).statusCode).toBe(404);
     const dir = path.join(svc.home, "replay", "latest");
     mkdirSync(dir, { recursive: true });
@@ -80,9 +85,57 @@ describe("GET /v1/replay", () => {
     const d = (await app.inject("/v1/replay")).json();
     expect(d).toMatchObject({ available: true, chart: "/v1/replay/chart.svg" });
     expect(d.results[0].policy).toBe("drift");
+    // `rodent replay` writes {meta, recommendation, results}: the recommendation and meta come through
+    writeFileSync(
+      path.join(dir, "replay.json"),
+      JSON.stringify({
+        meta: { source: "dir:/x" },
+        recommendation: { policy: "never", reason: "within noise, no retrains" },
+        results: [{ policy: "never", summary: { weeks: 3 } }],
+      }),
+    );
+    expect((await app.inject("/v1/replay")).json()).toMatchObject({
+      available: true,
+      recommendation: { policy: "never" },
+      meta: { source: "dir:/x" },
+    });
     const svg = await app.inject("/v1/replay/chart.svg");
     expect(svg.statusCode).toBe(200);
     expect(svg.headers["content-type"]).toContain("image/svg+xml");
+  });
+
+  it("a corrupt replay.json is RODENT_ERR_STORED_FILE naming the file and the fix, not an anonymous 500", async () => {
+    const dir = path.join(svc.home, "replay", "latest");
+    const file = path.join(dir, "replay.json");
+    mkdirSync(dir, { recursive: true });
+    try {
+      // cut off mid-write (an older replay or a full disk), then JSON that holds no replay
+      for (const [text, what] of [
+        ['{"meta":{"source":"dir:/x"},"results":[{"pol', "is not valid JSON"],
+        ["", "is not valid JSON"],
+        ["42", "holds a number"],
+        ["null", "holds null"],
+      ] as const) {
+        writeFileSync(file, text);
+        const r = await app.inject("/v1/replay");
+        expect(r.statusCode).toBe(500);
+        const e = r.json();
+        expect(e.code).toBe("RODENT_ERR_STORED_FILE");
+        expect(e.message).toContain(file);
+        expect(e.message).toContain(what);
+        expect(e.message).toContain("rodent replay");
+        expect(e.hint).toContain("names it");
+      }
+      // the chart stays readable and a good file is served again at once
+      expect((await app.inject("/v1/replay/chart.svg")).statusCode).toBe(200);
+      writeFileSync(file, JSON.stringify({ results: [{ policy: "weekly" }] }));
+      expect((await app.inject("/v1/replay")).json()).toMatchObject({
+        available: true,
+        results: [{ policy: "weekly" }],
+      });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
 
@@ -117,35 +170,43 @@ describe("web-static", () => {
 });
 
 describe("GET /v1/monitoring (ui-monitoring)", () => {
-  it("reports drift of the live window and of the serving table against the training profile, and the outcomes", async () => {
+  it("reports the population window with one verdict, the request sample (never judged) and the outcomes", async () => {
     const champion = svc.host.state.champion!;
-    champion.model.meta.reference_profile = buildReferenceProfile(svc.city.table, champion.scores);
+    champion.model.meta.reference_profile = buildReferenceProfile(svc.city.table, champion.scores, {
+      basis: "every active restaurant at load (test)",
+      asOf: svc.city.asOf,
+    });
     const store = createObjectStore(loadConfig({ RODENT_HOME: svc.home }));
     const mon = Fastify();
     mon.decorate("modelHost", svc.host);
-    // The monitoring plugin's live window, as the service's own app has it.
+    // The monitoring plugin's decorators, as the service's own app has them.
     mon.decorate("liveWindow", svc.app.liveWindow);
+    mon.decorate("population", svc.app.population);
+    mon.decorate("outcomes", svc.app.outcomes);
     await mon.register(uiMonitoring, { prefix: "/v1", store });
     try {
       const before = (await mon.inject("/v1/monitoring")).json();
-      expect(before.model).toEqual({ version: champion.ref.version, has_reference_profile: true });
-      expect(before.outcomes).toBeNull();
-      // The serving table is the profile's own data here: nothing may drift.
-      expect(before.serving_drift.n).toBe(svc.city.camis.length);
-      expect(before.serving_drift.drifted).toEqual([]);
-      const scored = before.window.scored;
-      // Risk lookups answered by the champion join the live window (rankings do not: same table re-read).
+      expect(before.model).toMatchObject({ version: champion.ref.version, has_reference_profile: true });
+      expect(before.data_date).toBe(svc.city.asOf);
+      // No records behind this fixed table: the population is compared with the model's profile (the same rows
+      // here: nothing may drift, and identical data gives p = 1).
+      expect(before.population.n).toBe(svc.city.camis.length);
+      expect(before.population.drifted).toEqual([]);
+      expect(before.population.score.pValue).toBe(1);
+      expect(before.serving_drift).toEqual(before.population);
+      expect(["ok", "watch"]).toContain(before.verdict.level);
+      expect(before.stream).toBeNull();
+      const scored = before.requests.scored;
+      // Risk lookups answered by the champion join the request sample (rankings do not: same table re-read).
       let champ = 0;
       for (const camis of svc.city.camis.slice(0, 40)) {
         const r = await svc.app.inject(`/v1/restaurants/${camis}/risk`);
         if (r.json().model.role === "champion") champ++;
       }
-      await store.put(OUTCOMES_KEY, JSON.stringify({ model: champion.ref.version, weeks: [], overall: {} }));
       const after = (await mon.inject("/v1/monitoring")).json();
-      expect(after.window.scored).toBe(scored + champ);
-      expect(after.drift.n).toBe(after.window.sampled);
-      expect(after.drift.columns.length).toBeGreaterThan(0);
-      expect(after.outcomes).toMatchObject({ model: champion.ref.version, weeks: [] });
+      expect(after.requests.scored).toBe(scored + champ);
+      expect(after.drift.n).toBe(after.requests.sampled);
+      expect(after.drift.columns.every((c: { judged: boolean }) => !c.judged)).toBe(true);
     } finally {
       await mon.close();
       delete champion.model.meta.reference_profile;

@@ -1,8 +1,16 @@
-import { loadRecords } from "../data/index.js";
-import { BOROUGHS } from "../data/records.js";
-import type { SynthOptions } from "../data/synth/index.js";
-import { dayNumber, isoOfDay, type TrainingSet } from "../features/index.js";
-import { buildReferenceProfile } from "../features/profile.js";
+import type { SynthOptions } from "../../data/index.js";
+import { BOROUGHS, canonicalSource, loadRecords } from "../../data/index.js";
+import {
+  buildReferenceProfile,
+  buildServingTables,
+  dayNumber,
+  equalLookback,
+  type FeatureTable,
+  isoOfDay,
+  loadCity,
+  prepareCity,
+  type TrainingSet,
+} from "../../features/index.js";
 import {
   type EvalMetrics,
   evaluateScores,
@@ -11,25 +19,28 @@ import {
   subsetTable,
   type TrainParams,
   trainModel,
-} from "../model/index.js";
-import type { ReplayData, ReplayModel, Retrainer, RetrainOutcome } from "../monitor/replay/types.js";
-import type { PipelineContext } from "./context.js";
-import { decideGate } from "./gate.js";
-import type { GatePolicy } from "./gate-policy.js";
-import { MODEL_NAME } from "./promotion.js";
-import { featuresStep, loadTrainingSet } from "./steps/features.js";
-import { ingestStep } from "./steps/ingest.js";
-import { promoteStep } from "./steps/promote.js";
-import { registerStep } from "./steps/register.js";
-import { EXPERIMENT_NAME } from "./steps/train.js";
+} from "../../model/index.js";
+import type { PipelineContext } from "../context.js";
+import { decideGate } from "../gate.js";
+import type { GatePolicy } from "../gate-policy.js";
+import { MODEL_NAME } from "../promotion.js";
+import { SOURCE_TAG } from "../source-rule.js";
+import { featuresStep, loadTrainingSet } from "../steps/features.js";
+import { ingestStep } from "../steps/ingest.js";
+import { promoteStep } from "../steps/promote.js";
+import { registerStep } from "../steps/register.js";
+import { EXPERIMENT_NAME } from "../steps/train.js";
+import type { ReplayData, ReplayModel, Retrainer, RetrainOutcome } from "./types.js";
 
 /**
- * The CT loop as the replay runs it (issue 7 §5): the real ingest and feature steps once for the whole history
- * (point-in-time features make a row identical whether built then or now, as long as records are not edited
- * afterwards, which holds for the synthetic city), then, at each retrain, the real learner on every inspection
- * before the cut-off, the real gate against the champion on the same recent holdout, a tracker run, registration
- * and promotion in the (embedded) registry. Model files are not stored for replay runs: hundreds of retrains
- * would fill the disk with models nobody serves.
+ * The CT loop as the replay runs it (issue 7 §5, issue 13 §6): the real ingest and feature steps once for the
+ * whole history (point-in-time features make a row identical whether built then or now, as long as records are
+ * not edited afterwards, which holds for exported files and the synthetic city), then, at each retrain, the real
+ * learner on every inspection before the cut-off, the real gate against the champion on the same recent holdout,
+ * a tracker run, registration and promotion in the replay's own registry. The context it gets must be the
+ * replay's own namespace (its own store and registry, see `rodent replay`): nothing here is visible to the
+ * service of the main RODENT_HOME. Model files are not stored for replay runs: hundreds of retrains would fill
+ * the disk with models nobody serves.
  */
 export interface ReplayRetrainerOptions {
   source: string;
@@ -71,10 +82,12 @@ export async function prepareReplay(
   ctx: PipelineContext,
   opts: ReplayRetrainerOptions,
 ): Promise<{ snapshot: string; data: ReplayData; retrainer: Retrainer }> {
-  const ingest = await ingestStep(ctx, { source: opts.source, synth: opts.synth });
+  const source = canonicalSource(opts.source, { synthSeed: opts.synth?.seed });
+  const ingest = await ingestStep(ctx, { source, synth: opts.synth });
   const snapshot = ingest.output.snapshot;
   const features = await featuresStep(ctx, { snapshot });
   const ts = await loadTrainingSet(ctx, features.output);
+  const city = prepareCity(await loadCity(ctx.store, snapshot));
   const sightings = await loadRecords(ctx.store, snapshot, "rat_sightings");
   const sDays: number[] = [];
   const sBoro: number[] = [];
@@ -95,6 +108,7 @@ export async function prepareReplay(
     borough: ts.borough,
     oracle: oracleOf(ts, await loadRecords(ctx.store, snapshot, "truth")),
     sightings: { day: Int32Array.from(sDays), borough: Uint8Array.from(sBoro) },
+    populations: populationProvider(city, ts.day),
   };
 
   const experimentId = await ctx.tracker.getOrCreateExperiment(`${EXPERIMENT_NAME}-replay`);
@@ -127,10 +141,14 @@ export async function prepareReplay(
     // The reference profile: the most recent weeks the pipeline could see (the gate holdout's end).
     const recent = rowsBetween(ts.day, cutoff - opts.profileWeeks * 7, cutoff);
     const recentTable = subsetTable(ts.table, recent.length ? recent : train);
+    // Only the fallback reference (the monitor compares populations 52 weeks apart whenever the data allows).
+    const profile = buildReferenceProfile(recentTable, model.predictProba(recentTable), {
+      basis: `the inspections of the ${opts.profileWeeks} weeks before ${isoOfDay(cutoff)}`,
+    });
     const replayModel = (version: string): ReplayModel => ({
       version,
       predict: (t) => model.predictProba(t),
-      profile: buildReferenceProfile(recentTable, model.predictProba(recentTable)),
+      profile,
       offline: { auc: metrics.auc, lift10: metrics.lift_at["10"] },
     });
     return {
@@ -159,6 +177,7 @@ export async function prepareReplay(
         "rodent.feature_schema_version": ts.table.schema.version,
         "rodent.replay_cutoff": isoOfDay(cutoff),
         "rodent.replay_reason": reason.slice(0, 250),
+        [SOURCE_TAG]: source,
       },
     });
     await ctx.tracker.logBatch(run.runId, {
@@ -201,4 +220,37 @@ export async function prepareReplay(
     },
   };
   return { snapshot, data, retrainer };
+}
+
+/**
+ * The populations the replay's monitor compares each Monday: every active restaurant then, and 52 weeks earlier,
+ * from the same span of history (equalLookback, as `rodent monitor check` builds them). Tables are built 13 weeks at
+ * a time (one featureTable call per kind, buildServingTables) and forgotten once the clock has passed them.
+ */
+function populationProvider(
+  city: ReturnType<typeof prepareCity>,
+  inspectionDays: Int32Array,
+): (asOfDay: number) => { current: FeatureTable; yearBefore: FeatureTable | null } | null {
+  let first = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < inspectionDays.length; i++) if (inspectionDays[i] < first) first = inspectionDays[i];
+  const cache = new Map<string, FeatureTable>();
+  const get = (kind: "current" | "before", day: number, opts: { historyFrom?: number; activeDays?: number }) => {
+    const key = (d: number) => `${kind}|${d}|${opts.activeDays ?? "-"}`;
+    let t = cache.get(key(day));
+    if (t) return t;
+    const days = Array.from({ length: 13 }, (_, k) => day + 7 * k);
+    for (const [k, b] of buildServingTables(city, days.map(isoOfDay), opts).entries()) cache.set(key(days[k]), b.table);
+    t = cache.get(key(day))!;
+    return t;
+  };
+  return (day) => {
+    // Forget what the clock has passed: it only moves forward.
+    for (const k of cache.keys()) {
+      const [kind, d] = k.split("|");
+      if (Number(d) < (kind === "current" ? day : day - 364)) cache.delete(k);
+    }
+    const pair = equalLookback(day, first);
+    if (!pair) return { current: get("current", day, {}), yearBefore: null };
+    return { current: get("current", day, pair.current), yearBefore: get("before", day - 364, pair.yearBefore) };
+  };
 }
