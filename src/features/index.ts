@@ -21,8 +21,8 @@ export {
   schemaGroups,
 } from "./profile.js";
 export type { FeatureKind, FeatureSchema, FeatureSpec, FeatureTable } from "./schema.js";
-export type { ServingSet, ServingSetOptions } from "./serving-set.js";
-export { buildServingSet, buildServingTables, equalLookback } from "./serving-set.js";
+export type { ServingSet, ServingSetOptions, VisitTable } from "./serving-set.js";
+export { buildServingSet, buildServingTables, equalLookback, VISIT_HISTORY } from "./serving-set.js";
 export { SPATIAL_FEATURES } from "./spatial-counts.js";
 export type { TrainingSet, TrainingSetOptions } from "./training-set.js";
 export { buildTrainingSet } from "./training-set.js";
