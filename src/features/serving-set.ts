@@ -1,5 +1,5 @@
+import { dayNumber } from "../util/days.js";
 import type { Logger } from "../util/log.js";
-import { dayNumber } from "./day-number.js";
 import { featureTable } from "./feature-rows.js";
 import {
   CAT_CYCLE_INITIAL,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { dayNumber } from "../features/day-number.js";
 import { buildServingSet } from "../features/index.js";
-import { inspectionRow as ins } from "../features/test-records.js";
+import { inspectionRow as ins } from "../features/records.fixture.js";
+import { dayNumber } from "../util/days.js";
 import { standingOf } from "./column-ranks.js";
 import { inspectionContext, passes } from "./restaurant-facts.js";
 import { servingCity } from "./served-model.js";

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { FeatureTable } from "../features/index.js";
 import { FEATURE_SCHEMA } from "../features/index.js";
-import type { FeatureTable } from "../features/schema.js";
 import { compileRowsValidator, F32_MAX, FEATURE_TABLE } from "./row-validator.js";
 import { compileRowsParser } from "./rows-parser.js";
 import { syntheticTable } from "./test-fixtures.js";

@@ -1,4 +1,5 @@
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
+import { WASM_PAGE as PAGE, WA, type WasmMemory, wasmModule } from "../util/wasm.js";
 import { F32_MAX } from "./row-validator.js";
 import { ROWS_WASM } from "./wasm/rows-wasm.js";
 
@@ -16,21 +17,6 @@ import { ROWS_WASM } from "./wasm/rows-wasm.js";
 /** The table, or null when the body must take the general path. The body may come as the chunks it arrived in. */
 export type RowsParser = (body: Uint8Array | readonly Uint8Array[]) => FeatureTable | null;
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-// The project compiles without the DOM library, where TypeScript keeps the WebAssembly types.
-const WA = (
-  globalThis as unknown as {
-    WebAssembly: {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-    };
-  }
-).WebAssembly;
-let rowsModule: object | null = null;
-const PAGE = 65536;
 const align = (x: number, a: number) => Math.ceil(x / a) * a;
 
 /**
@@ -40,8 +26,7 @@ const align = (x: number, a: number) => Math.ceil(x / a) * a;
  */
 export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsParser {
   const F = schema.features.length;
-  rowsModule ??= new WA.Module(Buffer.from(ROWS_WASM, "base64"));
-  const { exports } = new WA.Instance(rowsModule, {});
+  const { exports } = new WA.Instance(wasmModule(ROWS_WASM), {});
   const memory = exports.memory as WasmMemory;
   const run = exports.parse as (...a: number[]) => number;
   const nhard = exports.nhard as { value: number };

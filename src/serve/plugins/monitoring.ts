@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { Gauge } from "prom-client";
-import type { ObjectStore } from "../../data/object-store.js";
+import type { ObjectStore } from "../../data/index.js";
 import type { CityData } from "../../features/index.js";
-import { readProfile } from "../../features/profile.js";
+import { readProfile } from "../../features/index.js";
 import {
   computeDrift,
   type DriftReport,

@@ -4,7 +4,7 @@ import { type Static, Type } from "@sinclair/typebox";
 export const ErrorResponse = Type.Object(
   {
     statusCode: Type.Integer(),
-    code: Type.String({ description: "RODENT_ERR_* (see README, Errors)" }),
+    code: Type.String({ description: "RODENT_ERR_* (see docs/errors.md)" }),
     error: Type.String(),
     message: Type.String(),
     field: Type.Optional(Type.String({ description: "where the problem is, e.g. body/rows/3/rats_30d_010" })),
