@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { makeFixtureCity } from "../features/city.fixture.js";
-import { buildServingTables, dayNumber, equalLookback, isoOfDay, prepareCity } from "../features/index.js";
-import type { FeatureTable } from "../features/schema.js";
+import {
+  buildServingTables,
+  dayNumber,
+  equalLookback,
+  type FeatureTable,
+  isoOfDay,
+  prepareCity,
+} from "../features/index.js";
 import { inTodaysContext, populationDrift } from "./population.js";
 
 // The columns that need several earlier inspections: what a shorter recorded history changes most.
