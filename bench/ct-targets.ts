@@ -7,6 +7,7 @@
 // on the first generator (src/data/synth, where the rules were tuned) and the second (bench/city2, never tuned on).
 //
 //   npx tsx bench/ct-targets.ts [--generators synth,city2] [--seeds 1,2,3,4,5] [--scale 1] [--cache DIR]
+//        [--scenarios none,heat-wave] (only these scenarios of each seed)
 //        [--out results.jsonl]    (resumable: finished runs in --out are not run again)
 //        [--report]               (print the table of the runs already in --out; run nothing)
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -39,6 +40,8 @@ function arg(name: string, dflt: string): string {
 const generators = arg("generators", "synth,city2").split(",");
 const seeds = arg("seeds", "1,2,3,4,5").split(",").map(Number);
 const scale = Number(arg("scale", "1"));
+// a comma list of scenario names ("none", "heat-wave", "pressure:…"); every scenario of the seed when absent
+const only = process.argv.includes("--scenarios") ? new Set(arg("scenarios", "").split(",")) : null;
 const cache = path.resolve(arg("cache", path.join(os.tmpdir(), "rodent-ct-targets")));
 const outFile = path.resolve(arg("out", path.join(cache, "results.jsonl")));
 const dataDir = path.resolve(arg("data", process.env.RODENT_DATA_DIR ?? "../shared/data"));
@@ -110,6 +113,7 @@ const reportOnly = process.argv.includes("--report");
 for (const g of reportOnly ? [] : generators) {
   for (const [i, seed] of seeds.entries()) {
     for (const sc of scenarios(i)) {
+      if (only !== null && !only.has(sc.name)) continue;
       const id = `${g}|${seed}|${sc.name}`;
       if (done.has(id)) continue;
       const t0 = performance.now();
@@ -173,6 +177,8 @@ for (const g of reportOnly ? [] : generators) {
           elapsed_s: Number(((performance.now() - t0) / 1000).toFixed(0)),
         };
         await appendFile(outFile, `${JSON.stringify(res)}\n`);
+        // every week beside the results: which signal fired is what a false alarm is diagnosed from
+        await appendFile(`${outFile}.weeks.jsonl`, r.weeks.map((w) => `${JSON.stringify({ id, ...w })}\n`).join(""));
         process.stderr.write(`${id}: ${JSON.stringify(res)}\n`);
       } finally {
         await ctx.close();

@@ -21,7 +21,13 @@ export {
   type OutcomeReport,
   type OutcomeWeek,
 } from "./outcomes.js";
-export { CALENDAR_FEATURES, HISTORY_LENGTH_FEATURES, type PopulationInput, populationDrift } from "./population.js";
+export {
+  CALENDAR_FEATURES,
+  HISTORY_LENGTH_FEATURES,
+  inTodaysContext,
+  type PopulationInput,
+  populationDrift,
+} from "./population.js";
 export {
   type LoggedPrediction,
   PREDICTIONS_PREFIX,

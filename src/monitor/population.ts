@@ -32,12 +32,43 @@ export const CALENDAR_FEATURES: readonly string[] = [
   ...SPATIAL_FEATURES.map((f) => f.name).filter((n) => /^rats_.*_(30|90)d$/.test(n)),
 ];
 
+/**
+ * The year-earlier population as it would be scored today: every column that holds one value for every row of
+ * both populations (the day's weather, the time of year: a property of the day, not of any restaurant) takes
+ * today's value. The score then compares populations, not days. Scored as recorded, a week 5 °F warmer than the
+ * same week last year moved every restaurant's score together, and the score "drifted" while no column of the
+ * population did (synthetic city, seed 1, no change: two weeks of score drift in a late-summer heat, one false
+ * retrain; docs/monitoring.md). Ranks within a day are what the service acts on, and no retrain changes the weather.
+ * Returns the table unchanged (same object) when no column is day-level.
+ */
+export function inTodaysContext(before: FeatureTable, current: FeatureTable): FeatureTable {
+  if (before.schema.version !== current.schema.version)
+    throw new Error(`feature schemas differ: ${before.schema.version} vs ${current.schema.version}`);
+  const single = (c: Float32Array): number | null => {
+    if (c.length === 0 || !Number.isFinite(c[0])) return null;
+    for (let i = 1; i < c.length; i++) if (c[i] !== c[0]) return null;
+    return c[0];
+  };
+  let columns: Float32Array[] | null = null;
+  for (let j = 0; j < current.columns.length; j++) {
+    const now = single(current.columns[j]);
+    const then = single(before.columns[j]);
+    if (now === null || then === null || now === then) continue;
+    columns ??= before.columns.slice();
+    columns[j] = new Float32Array(before.n).fill(now);
+  }
+  return columns ? { ...before, columns } : before;
+}
+
 export interface PopulationInput {
   /** data date of `current` (serving features use data before this day) */
   asOf: string;
   current: FeatureTable;
   currentScores: Float64Array | Float32Array;
-  /** the population 52 weeks before asOf, scored by the same model; null when the data does not reach back */
+  /**
+   * the population 52 weeks before asOf, scored by the same model in today's day context
+   * (`model(inTodaysContext(table, current))`); null when the data does not reach back
+   */
   yearBefore: { table: FeatureTable; scores: Float64Array | Float32Array; asOf: string } | null;
   /** the model's stored reference profile (fallback) */
   profile: ReferenceProfile | null;

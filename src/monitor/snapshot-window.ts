@@ -10,7 +10,7 @@ import {
   readProfile,
 } from "../features/index.js";
 import { DEFAULT_DRIFT_RULE, type DriftRule } from "./drift.js";
-import { populationDrift } from "./population.js";
+import { inTodaysContext, populationDrift } from "./population.js";
 import { DEFAULT_SOURCE_RULE, type SourceDriftRule, sourceDrift } from "./source-drift.js";
 import { type MonitorWindow, monitorWindow, streamReport } from "./window.js";
 
@@ -72,7 +72,11 @@ export function snapshotWindow(opts: {
     current,
     currentScores: opts.model.predictProba(current),
     yearBefore: before
-      ? { table: before.table, scores: opts.model.predictProba(before.table), asOf: before.asOf }
+      ? {
+          table: before.table,
+          scores: opts.model.predictProba(inTodaysContext(before.table, current)),
+          asOf: before.asOf,
+        }
       : null,
     profile: readProfile(opts.model.meta),
     rule: opts.driftRule ?? DEFAULT_DRIFT_RULE,

@@ -4,6 +4,7 @@ import {
   DEFAULT_SOURCE_RULE,
   DEFAULT_TRIGGER_POLICY,
   type DriftRule,
+  inTodaysContext,
   monitorWindow,
   populationDrift,
   RetrainTrigger,
@@ -96,7 +97,9 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
           asOf: isoOfDay(w),
           current,
           currentScores: champion.predict(current),
-          yearBefore: before ? { table: before, scores: champion.predict(before), asOf: isoOfDay(w - 364) } : null,
+          yearBefore: before
+            ? { table: before, scores: champion.predict(inTodaysContext(before, current)), asOf: isoOfDay(w - 364) }
+            : null,
           profile: champion.profile,
           rule: driftRule,
         })
@@ -133,6 +136,14 @@ export async function runReplay(data: ReplayData, retrainer: Retrainer, opts: Re
       oracle_lift_at_10_4w: null,
       drifted_features: population?.drifted.filter((d) => d !== "score") ?? [],
       score_drift: population?.drifted.includes("score") ?? false,
+      score_stats: population
+        ? {
+            psi: population.score.psi,
+            ks: population.score.ks ?? null,
+            p: population.score.pValue,
+            judged: population.score.judged,
+          }
+        : undefined,
       source_drift: [],
       performance_drop: performance?.drop ?? false,
       signals: win.signals.map((s) => s.key),

@@ -68,6 +68,8 @@ export interface WeekRecord {
   /** the monitoring window before this week (data date = this Monday): population drift */
   drifted_features: string[];
   score_drift: boolean;
+  /** the score column's figures this window (PSI, KS distance, p-value): why score drift fired or did not */
+  score_stats?: { psi: number; ks: number | null; p: number; judged: boolean };
   /** 311 signals, "… acknowledged" when a retrain already answered them */
   source_drift: string[];
   performance_drop: boolean;
