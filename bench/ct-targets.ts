@@ -21,12 +21,13 @@ import { writeSyntheticCity } from "../src/data/synth/index.js";
 import { boroughSlug } from "../src/data/synth/scenario.js";
 import { dayNumber } from "../src/features/index.js";
 import { parseParams } from "../src/model/index.js";
-import { runReplay, type WeekRecord } from "../src/monitor/index.js";
 import {
   DEFAULT_GATE_POLICY,
   DEFAULT_REPLAY_RETRAIN,
   openPipelineContext,
   prepareReplay,
+  runReplay,
+  type WeekRecord,
 } from "../src/pipeline/index.js";
 import { createLogger } from "../src/util/log.js";
 import { writeCity2 } from "./city2/index.js";

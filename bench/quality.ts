@@ -2,8 +2,8 @@
 // (test = last 6 months, valid = the 6 before) → trainModel with default params → test AUC and lift@10% of each
 // ISO week's inspections, against the oracle (the synth's true probabilities, joined by camis + date + type) and the
 // baselines (rodent at the previous inspection, previous score, base rate = the schedule's random order).
-// Targets (issue 3): AUC ≥ 0.97 × oracle, lift@10% ≥ 0.9 × oracle, better than every baseline.
-// Issue 14: the calibration chosen on the validation window (every candidate's out-of-fold Brier / ECE, and each
+// Targets (docs/benchmarks.md): AUC ≥ 0.97 × oracle, lift@10% ≥ 0.9 × oracle, better than every baseline.
+// Also: the calibration chosen on the validation window (every candidate's out-of-fold Brier / ECE, and each
 // candidate refitted on the whole window and scored on the test window, next to the old flat isotonic map), ties at
 // the top, and days earlier (the Chicago measure) of the model, the baselines and the oracle; target ≥ 0.95 × oracle.
 //   npx tsx bench/quality.ts [--seeds 1,2,3] [--nthread 2]

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { FeatureTable } from "../src/features/schema.js";
 import { Model, type TrainParams, trainModel } from "../src/model/index.js";
-import { syntheticSchema } from "../src/model/synthetic.js";
+import { syntheticSchema } from "../src/model/synthetic.fixture.js";
 import type { Tree } from "../src/model/tree.js";
 import { createLogger } from "../src/util/log.js";
 

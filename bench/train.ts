@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { LocalObjectStore } from "../src/data/object-store.js";
 import { buildTrainingSet, type FeatureTable, loadCity } from "../src/features/index.js";
 import { DEFAULT_PARAMS, rocAuc, subsetLabels, subsetTable, type TrainParams, timeSplit } from "../src/model/index.js";
-import { syntheticTable } from "../src/model/synthetic.js";
+import { syntheticTable } from "../src/model/synthetic.fixture.js";
 
 const { values } = parseArgs({
   options: {

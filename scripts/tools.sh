@@ -42,6 +42,15 @@ fuzzer() {
   "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
 }
 
+# The tuned Python serving stack bench/serve.ts compares with (bench/python/serve_fast.py): uvicorn's fast loop and
+# parser, and msgspec for validation and JSON. Only the bench needs it: `scripts/tools.sh pyfast`.
+pyfast() {
+  [ -x "$CACHE/venv/bin/python" ] || py
+  "$CACHE/venv/bin/python" -c 'import uvloop, httptools, msgspec' 2>/dev/null && return 0
+  log "installing uvloop, httptools, msgspec (first run only)"
+  "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check uvloop==0.23.0 httptools==0.9.0 msgspec==0.23.0
+}
+
 # Go tools: helm, kubeconform and actionlint (GitHub Actions linter) built from source through the Go module proxy.
 gotools() {
   local bin="$CACHE/bin"
@@ -155,6 +164,7 @@ podmantools() {
 
 case "$what" in
   python) py ;;
+  pyfast) pyfast ;;
   go) gotools ;;
   apt) aptpkgs ;;
   deploy) deploytools ;;

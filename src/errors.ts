@@ -1,5 +1,5 @@
 // Every error code the system raises, in one table (code → HTTP status, what to do next).
-// Callers branch on `code`, never on message text. docs: README "Errors".
+// Callers branch on `code`, never on message text. Each code has a section in docs/errors.md (src/errors.test.ts).
 export const ERROR_CODES = {
   RODENT_ERR_CONFIG: { status: 500, hint: "fix the named environment variable or flag" },
   RODENT_ERR_INVALID_ARGUMENT: { status: 400, hint: "fix the named argument" },

@@ -42,6 +42,8 @@ const Env = z.object({
   RODENT_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   RODENT_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   RODENT_ADMIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  // The web page's data-age badge turns red when the data is older than this many days (docs/web.md).
+  RODENT_STALE_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   // Argo Server, for the retrain trigger on a cluster
   RODENT_ARGO_SERVER: z.url().optional(),
   RODENT_ARGO_TOKEN: z.string().optional(),
@@ -89,6 +91,7 @@ export interface Config {
     readonly headersTimeoutMs: number;
     readonly connectionTimeoutMs: number;
     readonly adminRateLimit: number;
+    readonly staleDays: number;
   };
   readonly argo: {
     readonly server?: string;
@@ -173,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: e.RODENT_HEADERS_TIMEOUT_MS,
       connectionTimeoutMs: e.RODENT_CONNECTION_TIMEOUT_MS,
       adminRateLimit: e.RODENT_ADMIN_RATE_LIMIT,
+      staleDays: e.RODENT_STALE_DAYS,
     },
     argo: {
       server: e.RODENT_ARGO_SERVER,

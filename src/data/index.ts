@@ -30,6 +30,13 @@ export {
 } from "./snapshot/store.js";
 export { OVERLAP_DAYS, SOCRATA_DATASETS } from "./sources/socrata.js";
 export { createObjectStore } from "./store-factory.js";
+export {
+  DEFAULT_SYNTH,
+  parseScenario,
+  SCENARIOS,
+  type SynthOptions,
+  writeSyntheticCity,
+} from "./synth/index.js";
 export { type DatasetQuality, formatQualityTable, isBalanced, type QualityReport } from "./validate/quality.js";
 export type { QuarantineEntry } from "./validate/quarantine.js";
 export { REASONS, type Reason } from "./validate/spec.js";

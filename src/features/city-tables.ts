@@ -1,7 +1,8 @@
-import type { InspectionRecord } from "../data/records.js";
-import { NEVER_INSPECTED_DATE } from "../data/records.js";
+import type { InspectionRecord } from "../data/index.js";
+import { NEVER_INSPECTED_DATE } from "../data/index.js";
 import { RodentError } from "../errors.js";
-import { dayNumber } from "./day-number.js";
+import { dayNumber } from "../util/days.js";
+import { lowerBound } from "../util/search.js";
 import { bitCount, CODE_BITS, CONDUCIVE_BITS, inspectionCategory, PEST_BITS, RODENT_BITS } from "./labels.js";
 import { boroughCode, cuisineCode } from "./place.js";
 import { milesX, milesY } from "./projection.js";
@@ -213,14 +214,7 @@ export function buildCityTables(records: readonly InspectionRecord[]): CityTable
     if (key < 0) continue;
     // rows of one inspection usually arrive together: reuse the previous lookup
     if (k < 0 || uniq[k] !== key) {
-      let lo = 0;
-      let hi = nIns;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (uniq[mid] < key) lo = mid + 1;
-        else hi = mid;
-      }
-      k = lo;
+      k = lowerBound(uniq, key, 0, nIns);
     }
     if (Number.isNaN(score[k])) score[k] = recScore[i];
     if (Number.isNaN(grade[k]) && recGrade[i] > 0) grade[k] = recGrade[i];

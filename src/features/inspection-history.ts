@@ -1,3 +1,4 @@
+import { lowerBound } from "../util/search.js";
 import type { CityTables } from "./city-tables.js";
 import { CATEGORY_WORDS, INSPECTION_CATEGORIES, NOT_COUNTED, RODENT_BITS } from "./labels.js";
 import type { FeatureSpec } from "./schema.js";
@@ -113,14 +114,7 @@ export function historyColumns(city: CityTables, q: FeatureQueries): Float32Arra
       s = a;
     }
     // first inspection of the restaurant on or after d: everything before it is the past
-    let lo = s;
-    let hi = start[r + 1];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (day[mid] < d) lo = mid + 1;
-      else hi = mid;
-    }
-    const pos = lo;
+    const pos = lowerBound(day, d, s, start[r + 1]);
     nPrev[i] = ins.cumCounted[pos] - ins.cumCounted[s];
     pastRodent[i] = ins.cumRodent[pos] - ins.cumRodent[s];
     pastPest[i] = ins.cumPest[pos] - ins.cumPest[s];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/records.js";
-import { dayNumber, isoOfDay } from "./day-number.js";
-import { makeFixtureCity, rng } from "./fixture-city.js";
+import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
+import { dayNumber, isoOfDay } from "../util/days.js";
+import { makeFixtureCity, rng } from "./city.fixture.js";
 import type { CityData } from "./prepared-city.js";
-import { rowOf } from "./test-records.js";
+import { rowOf } from "./records.fixture.js";
 import { buildTrainingSet } from "./training-set.js";
 
 // An inspection's features must not change when any record dated on or after its day is added or removed.

@@ -1,4 +1,4 @@
-import { BOROUGHS } from "../data/records.js";
+import { BOROUGHS } from "../data/index.js";
 import type { FeatureSpec } from "./schema.js";
 
 // Place and kind: borough and cuisine as one-hot indicators. The cuisine levels are fixed in code, not taken from

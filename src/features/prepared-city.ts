@@ -1,6 +1,6 @@
-import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/records.js";
+import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
+import { dayNumber } from "../util/days.js";
 import { buildCityTables, type CityTables } from "./city-tables.js";
-import { dayNumber } from "./day-number.js";
 import { RODENT_BITS } from "./labels.js";
 import { milesX, milesY } from "./projection.js";
 import { buildGridIndex, type GridIndex } from "./spatial-index.js";

@@ -1,5 +1,5 @@
 // The feature schema travels with every model: names, order and kinds of the columns a model reads.
-// A model refuses any table whose schema differs (see assertSameSchema in src/model).
+// A model refuses any table whose schema differs (`Model.assertSchema` in src/model).
 
 export type FeatureKind =
   /** a real number; NaN means missing */

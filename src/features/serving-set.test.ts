@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { dayNumber, isoOfDay } from "./day-number.js";
+import { dayNumber, isoOfDay } from "../util/days.js";
+import { makeFixtureCity, rng } from "./city.fixture.js";
 import { FEATURE_SCHEMA } from "./feature-schema.js";
-import { makeFixtureCity, rng } from "./fixture-city.js";
 import { CAT_CYCLE_INITIAL, CAT_CYCLE_REINSPECTION, CAT_PREPERM_INITIAL, INSPECTION_CATEGORIES } from "./labels.js";
 import { prepareCity } from "./prepared-city.js";
+import { inspectionRow as ins } from "./records.fixture.js";
 import { buildServingSet, buildServingTables, nextCategory } from "./serving-set.js";
-import { inspectionRow as ins } from "./test-records.js";
 import { buildTrainingSet } from "./training-set.js";
 
 const typeCols = new Set(FEATURE_SCHEMA.features.flatMap((f, k) => (f.group === "inspection_type" ? [k] : [])));

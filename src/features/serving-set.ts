@@ -1,5 +1,5 @@
+import { dayNumber } from "../util/days.js";
 import type { Logger } from "../util/log.js";
-import { dayNumber } from "./day-number.js";
 import { featureTable } from "./feature-rows.js";
 import {
   CAT_CYCLE_INITIAL,
@@ -8,6 +8,7 @@ import {
   CAT_PREPERM_REINSPECTION,
   CAT_REOPENING,
   NOT_COUNTED,
+  RODENT_BITS,
 } from "./labels.js";
 import { type CityData, type PreparedCity, prepareCity } from "./prepared-city.js";
 import type { FeatureTable } from "./schema.js";
@@ -22,6 +23,29 @@ export interface ServingSet {
   cuisine: string[];
   lat: Float32Array;
   lon: Float32Array;
+  /** The inspections behind each row, for the people who plan visits (absent on hand-made fixture sets). */
+  visits?: VisitTable;
+}
+
+/** How many past inspections per restaurant the serving set keeps for the risk card's short history. */
+export const VISIT_HISTORY = 5;
+
+/**
+ * The last VISIT_HISTORY inspections (any type) before asOf of each serving row, newest first, CSR layout: row i owns
+ * entries start[i] .. start[i+1]-1. `next` is the category of the inspection the row is scored for (nextCategory):
+ * a pending re-inspection or reopening is what "already due" means on the page and in the API.
+ */
+export interface VisitTable {
+  start: Int32Array;
+  day: Int32Array;
+  type: string[];
+  /** NaN when missing */
+  score: Float32Array;
+  /** A=1, B=2, C=3; NaN for no grade */
+  grade: Float32Array;
+  rodent: Uint8Array;
+  closed: Uint8Array;
+  next: Uint8Array;
 }
 
 export interface ServingSetOptions {
@@ -61,11 +85,12 @@ function activeAsOf(
   prepared: PreparedCity,
   asOfDay: number,
   activeDays: number,
-): { rest: number[]; category: number[] } {
+): { rest: number[]; category: number[]; lastOf: number[] } {
   const rs = prepared.restaurants;
   const ins = prepared.inspections;
   const rest: number[] = [];
   const category: number[] = [];
+  const lastOf: number[] = [];
   for (let r = 0; r < rs.n; r++) {
     const s = rs.insStart[r];
     let pos = s;
@@ -79,6 +104,7 @@ function activeAsOf(
       if (rs.pendingSince[r] <= asOfDay) {
         rest.push(r);
         category.push(CAT_PREPERM_INITIAL);
+        lastOf.push(-1);
       }
       continue;
     }
@@ -92,13 +118,14 @@ function activeAsOf(
       }
     }
     rest.push(r);
+    lastOf.push(last);
     category.push(
       lastCounted < 0
         ? CAT_PREPERM_INITIAL
         : nextCategory(ins.category[lastCounted], ins.score[lastCounted], ins.closed[lastCounted] === 1),
     );
   }
-  return { rest, category };
+  return { rest, category, lastOf };
 }
 
 /**
@@ -150,7 +177,7 @@ export function buildServingSet(city: CityData | PreparedCity, asOf: string, opt
   const prepared = "restaurants" in city ? city : prepareCity(city);
   const asOfDay = dayNumber(asOf);
   const rs = prepared.restaurants;
-  const { rest, category } = activeAsOf(prepared, asOfDay, opts.activeDays ?? 730);
+  const { rest, category, lastOf } = activeAsOf(prepared, asOfDay, opts.activeDays ?? 730);
   const n = rest.length;
   const q = {
     rest: Int32Array.from(rest),
@@ -179,8 +206,42 @@ export function buildServingSet(city: CityData | PreparedCity, asOf: string, opt
     out.lat[i] = rs.lat[r];
     out.lon[i] = rs.lon[r];
   }
+  out.visits = visitTable(prepared, q.rest, lastOf, q.category);
   opts.log?.info({ asOf, restaurants: n, schema: table.schema.version }, "serving set built");
   return out;
+}
+
+function visitTable(prepared: PreparedCity, rest: Int32Array, lastOf: number[], next: Uint8Array): VisitTable {
+  const ins = prepared.inspections;
+  const starts = prepared.restaurants.insStart;
+  const n = rest.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const last = lastOf[i];
+    start[i + 1] = start[i] + (last < 0 ? 0 : Math.min(VISIT_HISTORY, last - starts[rest[i]] + 1));
+  }
+  const m = start[n];
+  const v: VisitTable = {
+    start,
+    day: new Int32Array(m),
+    type: new Array(m),
+    score: new Float32Array(m),
+    grade: new Float32Array(m),
+    rodent: new Uint8Array(m),
+    closed: new Uint8Array(m),
+    next,
+  };
+  for (let i = 0; i < n; i++) {
+    for (let e = start[i], k = lastOf[i]; e < start[i + 1]; e++, k--) {
+      v.day[e] = ins.day[k];
+      v.type[e] = ins.types[ins.typeId[k]];
+      v.score[e] = ins.score[k];
+      v.grade[e] = ins.grade[k];
+      v.rodent[e] = ins.codes[k] & RODENT_BITS ? 1 : 0;
+      v.closed[e] = ins.closed[k];
+    }
+  }
+  return v;
 }
 
 /**

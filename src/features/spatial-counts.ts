@@ -1,5 +1,6 @@
+import { lowerBound } from "../util/search.js";
 import type { FeatureSpec } from "./schema.js";
-import { type GridIndex, lowerBound } from "./spatial-index.js";
+import type { GridIndex } from "./spatial-index.js";
 
 // Counts of points (rat sightings, rodent violations at other restaurants) around each restaurant, for several
 // radii and time windows ending the day before the query day: window w of a query on day d is
@@ -163,12 +164,5 @@ export function windowCounts(
 
 /** Index e with sorted[e] === v (v is always one of the edges). Points with day < v sit in hist[.. ≤ e]. */
 function edgeIndex(sorted: Int32Array, nb: number, v: number): number {
-  let lo = 0;
-  let hi = nb;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(sorted, v, 0, nb);
 }

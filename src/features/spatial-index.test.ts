@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rng } from "./fixture-city.js";
+import { rng } from "./city.fixture.js";
 import { windowCounts } from "./spatial-counts.js";
 import { buildGridIndex, countWithin } from "./spatial-index.js";
 

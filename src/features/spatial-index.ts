@@ -1,6 +1,7 @@
 // A uniform grid over projected miles, built once. Each cell holds its points sorted by day (CSR layout: one
 // offsets array, then parallel day/x/y/owner columns), so the points of a cell inside a time window are one
 // contiguous run found by two binary searches.
+import { lowerBound } from "../util/search.js";
 
 export interface GridIndex {
   cellMiles: number;
@@ -94,16 +95,6 @@ export function buildGridIndex(p: GridPoints, cellMiles = 0.1): GridIndex {
     if (p.owner) owner[j] = p.owner[i];
   }
   return { cellMiles, x0: minX, y0: minY, nx, ny, start, day, x: xs, y: ys, owner };
-}
-
-/** First index in [lo, hi) with day[index] >= d. */
-export function lowerBound(day: Int32Array, d: number, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (day[mid] < d) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { dayNumber } from "./day-number.js";
+import { dayNumber } from "../util/days.js";
 import { FEATURE_SCHEMA } from "./feature-schema.js";
 import type { CityData } from "./prepared-city.js";
-import { inspectionRow as ins, sighting, weatherDay } from "./test-records.js";
+import { inspectionRow as ins, sighting, weatherDay } from "./records.fixture.js";
 import { buildTrainingSet } from "./training-set.js";
 import { normalTmax } from "./weather-windows.js";
 

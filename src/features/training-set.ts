@@ -1,5 +1,5 @@
+import { dayNumber } from "../util/days.js";
 import type { Logger } from "../util/log.js";
-import { dayNumber } from "./day-number.js";
 import { featureTable } from "./feature-rows.js";
 import { labelOf, NOT_COUNTED } from "./labels.js";
 import { type CityData, type PreparedCity, prepareCity } from "./prepared-city.js";

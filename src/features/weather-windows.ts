@@ -1,5 +1,5 @@
-import type { WeatherRecord } from "../data/records.js";
-import { dayNumber, monthOfDay } from "./day-number.js";
+import type { WeatherRecord } from "../data/index.js";
+import { dayNumber, monthOfDay } from "../util/days.js";
 import type { FeatureSpec } from "./schema.js";
 
 // Citywide weather windows ending the day before the query day. Dense per-day prefix sums make every window two

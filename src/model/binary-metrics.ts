@@ -3,7 +3,7 @@
 // everywhere: rows with equal scores are one block; a top-k cut that falls inside a block takes each of its rows
 // with the same fraction (the expected result of a random order among the tied rows), so a constant score gets
 // exactly the base rate and no arbitrary order decides a number.
-import { brier, ece, prAuc, rocAuc } from "./metrics.js";
+import { brier, type CoreMetrics, ece, prAuc, rocAuc } from "./metrics.js";
 
 function descending(p: ArrayLike<number>): Uint32Array {
   const order = new Uint32Array(p.length);
@@ -110,17 +110,8 @@ export function liftAtK(y: ArrayLike<number>, p: ArrayLike<number>, k: number): 
   return rate > 0 ? precisionAtK(y, p, k) / rate : Number.NaN;
 }
 
-export interface BinaryReport {
-  n: number;
-  positives: number;
-  auc: number;
-  pr_auc: number;
-  brier: number;
-  ece: number;
-  /** precision among the top 5 / 10 / 20 % of all rows (k = ceil(fraction × n), ties pro rata) */
-  precision_at: { "5": number; "10": number; "20": number };
-  lift_at: { "5": number; "10": number; "20": number };
-}
+/** precision and lift among the top 5 / 10 / 20 % of all rows (k = ceil(fraction × n), ties pro rata) */
+export type BinaryReport = CoreMetrics;
 
 /** The usual report of a probability score on any table: ranking, calibration, and top-k of the whole table. */
 export function evaluateBinary(y: ArrayLike<number>, p: ArrayLike<number>): BinaryReport {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../util/log.js";
 import { DEFAULT_PARAMS, rocAuc, trainModel } from "./index.js";
-import { syntheticTable } from "./synthetic.js";
+import { syntheticTable } from "./synthetic.fixture.js";
 
 const train = syntheticTable({ rows: 6000, features: 20, seed: 31 });
 const valid = syntheticTable({ rows: 2000, features: 20, seed: 32 });

@@ -4,7 +4,7 @@
 // eval metric, and a calibration may be fitted on those rows' margins (calibration.ts: Platt, beta or interpolated
 // isotonic, chosen out of fold); never on training rows.
 import { RodentError } from "../errors.js";
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 import type { Logger } from "../util/log.js";
 import { weightedRocAuc } from "./binary-metrics.js";
 import { fitCalibration } from "./calibration.js";

@@ -10,6 +10,7 @@
 // "isotonic" (a flat step map on the raw probability) is what models trained before this file wrote; it still
 // loads and applies, clamped to the default bounds.
 // The Python flavour of the MLflow model (src/tracking/mlflow-pyfunc.ts) applies the same maps.
+import { upperBound } from "../util/search.js";
 
 export interface CalibrationCandidateScore {
   /** Out-of-fold Brier score on the validation window. */
@@ -118,13 +119,8 @@ export function applyCalibration(c: Calibration, p: number): number {
   if (p <= x[0]) v = y[0];
   else if (p >= x[n - 1]) v = y[n - 1];
   else {
-    let lo = 0;
-    let hi = n - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (x[mid] <= p) lo = mid;
-      else hi = mid;
-    }
+    const hi = upperBound(x, p, 1, n - 1); // x[0] < p < x[n − 1]: x[hi − 1] <= p < x[hi]
+    const lo = hi - 1;
     v = y[lo] + ((p - x[lo]) / (x[hi] - x[lo])) * (y[hi] - y[lo]);
   }
   return clamp(v, DEFAULT_BOUNDS.lo, DEFAULT_BOUNDS.hi);
@@ -135,13 +131,8 @@ function interpolate(x: number[], y: number[], slope: number, z: number): number
   const n = x.length;
   if (z <= x[0]) return y[0] + slope * (z - x[0]);
   if (z >= x[n - 1]) return y[n - 1] + slope * (z - x[n - 1]);
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] <= z) lo = mid;
-    else hi = mid;
-  }
+  const hi = upperBound(x, z, 1, n - 1); // x[0] < z < x[n − 1]: x[hi − 1] <= z < x[hi]
+  const lo = hi - 1;
   return y[lo] + ((z - x[lo]) / (x[hi] - x[lo])) * (y[hi] - y[lo]);
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { saabas, treeShap } from "./contributions.js";
 import { Forest } from "./forest.js";
 import { DEFAULT_PARAMS, trainModel } from "./index.js";
-import { syntheticTable } from "./synthetic.js";
+import { syntheticTable } from "./synthetic.fixture.js";
 import type { Tree } from "./tree.js";
 
 // a stump on feature 1: x1 < 0 → −1 (cover 1), else 3 (cover 3); expected value 2

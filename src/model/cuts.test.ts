@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { binOf, binsOf, computeCuts, featureCuts, MISSING_BIN } from "./cuts.js";
-import { syntheticSchema } from "./synthetic.js";
+import { syntheticSchema } from "./synthetic.fixture.js";
 
 describe("cuts", () => {
   it("few distinct values: one bin each, cut = next value, last cut above the max", () => {

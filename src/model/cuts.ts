@@ -1,7 +1,8 @@
 // Quantile cut points per feature (the "sketch" of XGBoost's hist method), in one flat array with per-feature
 // offsets. A value v falls in the first bin b whose cut is greater than v (v < cuts[ptrs[f] + b]), which is exactly
 // XGBoost's `fvalue < split_condition` rule, so a split "bin <= b" is the float split "v < cuts[ptrs[f] + b]".
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
+import { upperBound } from "../util/search.js";
 
 /** Bin code reserved for a missing value (NaN); real bins are 0..MISSING_BIN-1. */
 export const MISSING_BIN = 255;
@@ -66,15 +67,8 @@ export function computeCuts(table: FeatureTable, maxBin: number): Cuts {
 /** Bin of value v for feature f (MISSING_BIN for NaN); values above the last cut go to the last bin. */
 export function binOf(cuts: Cuts, f: number, v: number): number {
   if (Number.isNaN(v)) return MISSING_BIN;
-  let lo = cuts.ptrs[f];
   const end = cuts.ptrs[f + 1];
-  let hi = end;
-  const vals = cuts.values;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (vals[mid] > v) hi = mid;
-    else lo = mid + 1;
-  }
+  const lo = upperBound(cuts.values, v, cuts.ptrs[f], end);
   const b = lo - cuts.ptrs[f];
   return lo === end ? b - 1 : b;
 }

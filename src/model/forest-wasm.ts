@@ -4,9 +4,9 @@
 // +Infinity, then as -Infinity) and every node reads the copy that sends missing values its learned way, so the
 // walk needs no NaN test (see forest.wat). That needs finite split thresholds: ForestKernel.supports() checks, and
 // Forest walks in JS otherwise.
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
+import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "../util/wasm.js";
 import { FOREST_WASM } from "./wasm/forest-wasm.js";
-import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "./wasm/runtime.js";
 
 type Margins = (
   nodes: number,

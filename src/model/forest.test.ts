@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Forest } from "./forest.js";
-import { syntheticSchema } from "./synthetic.js";
+import { syntheticSchema } from "./synthetic.fixture.js";
 import { leafOf, type Tree } from "./tree.js";
 
 // tree 0 in XGBoost layout with nodes deliberately not in breadth-first order (right child before left)
@@ -59,7 +59,7 @@ describe("forest scorer edge values", () => {
 describe("WebAssembly scorer", () => {
   it("gives the JS walk's margins bit for bit: 103 trees of mixed depth, missing values, 2,500 rows", async () => {
     const { trainModel, DEFAULT_PARAMS } = await import("./index.js");
-    const { syntheticTable } = await import("./synthetic.js");
+    const { syntheticTable } = await import("./synthetic.fixture.js");
     const train = syntheticTable({ rows: 3000, features: 9, seed: 11 });
     const valid = syntheticTable({ rows: 2500, features: 9, seed: 12 });
     const m = await trainModel({

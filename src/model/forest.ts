@@ -3,7 +3,7 @@
 // (`+(v >= t)`: NaN gives 0, then `isNaN & missRight` adds the learned direction): on random data a branch per
 // node mispredicts half the time, and this measured 1.7× faster. Margins accumulate in float32, tree by tree, as
 // XGBoost's CPU predictor does, so imported XGBoost models give XGBoost's margins to the last bit or nearly.
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 import { ForestKernel } from "./forest-wasm.js";
 import { nodeMeanValues, type Tree } from "./tree.js";
 

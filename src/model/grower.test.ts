@@ -3,7 +3,7 @@ import { computeCuts } from "./cuts.js";
 import { growTree } from "./grower.js";
 import { interleave } from "./histogram.js";
 import { quantize } from "./quantize.js";
-import { syntheticSchema } from "./synthetic.js";
+import { syntheticSchema } from "./synthetic.fixture.js";
 import { leafOf, treeDepth } from "./tree.js";
 
 // x0 separates the labels at 2.5; x1 is noise; one missing x0 among the positives

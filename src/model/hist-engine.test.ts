@@ -8,7 +8,7 @@ import { histogramSize, interleave } from "./histogram.js";
 import { DEFAULT_PARAMS, trainModel } from "./index.js";
 import { quantize } from "./quantize.js";
 import { Mulberry32 } from "./random.js";
-import { syntheticTable } from "./synthetic.js";
+import { syntheticTable } from "./synthetic.fixture.js";
 
 // 5,003 rows (not a multiple of 4: the kernel's tail path runs), 13 features, 10% missing in the first half
 const N = 5003;

@@ -7,6 +7,7 @@
 // two sides share their layout and task kinds through hist-protocol.ts.
 import { Worker } from "node:worker_threads";
 import { RodentError } from "../errors.js";
+import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "../util/wasm.js";
 import type { HistBuilder, PartitionTask } from "./grower.js";
 import {
   ARGS,
@@ -29,7 +30,6 @@ import { HIST_STRIDE } from "./histogram.js";
 import { type Objective, type ObjectiveSpec, objectiveFor } from "./objective.js";
 import { HIST_WORKER_JS } from "./wasm/hist-worker-js.js";
 import { HISTOGRAM_WASM } from "./wasm/histogram-wasm.js";
-import { WA, WASM_PAGE, type WasmMemory, wasmModule } from "./wasm/runtime.js";
 
 /** The worker's code (hist-worker.ts, bundled by scripts/build-wasm.mjs), decoded once per process. */
 let workerSource: string | null = null;

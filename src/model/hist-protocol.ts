@@ -1,8 +1,9 @@
 // The contract between the histogram engine (hist-engine.ts, the calling thread) and its worker (hist-worker.ts):
 // where things sit in the shared WebAssembly memory and what one task looks like. Both sides import it, so the
 // two cannot drift apart. Imports types only: it is bundled into the worker.
+
+import type { WasmMemory, WasmModule } from "../util/wasm.js";
 import type { ObjectiveSpec } from "./objective.js";
-import type { WasmMemory, WasmModule } from "./wasm/runtime.js";
 
 // control block (Int32 slots): task sequence, done sequence, error flag, task kind, then up to 10 arguments
 export const SEQ = 0;

@@ -5,6 +5,7 @@
 // into wasm/hist-worker-js.ts, which the engine starts with `eval`, so the same worker runs from src/ (tsx,
 // vitest), from dist/ and in the image, with nothing to resolve on disk.
 import { workerData } from "node:worker_threads";
+import { WA } from "../util/wasm.js";
 import {
   ARGS,
   CTRL_SLOTS,
@@ -23,7 +24,6 @@ import {
   type WorkerInit,
 } from "./hist-protocol.js";
 import { objectiveFor } from "./objective.js";
-import { WA } from "./wasm/runtime.js";
 
 const { module, memory, layout, objective: spec } = workerData as WorkerInit;
 const buf = memory.buffer;

@@ -2,7 +2,7 @@
 // child indices, feature indices, finite numbers) so a corrupt file fails here with RODENT_ERR_MODEL, not later
 // as a wrong score or an endless loop.
 import { RodentError } from "../errors.js";
-import type { FeatureSchema } from "../features/schema.js";
+import type { FeatureSchema } from "../features/index.js";
 import { checkCalibration } from "./calibration.js";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, Model, type ModelMeta } from "./model.js";
 import { isObjectiveName, OBJECTIVES, objectiveFor } from "./objective.js";

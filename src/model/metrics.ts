@@ -2,6 +2,7 @@
 // AUC, form one threshold in PR-AUC, and are split pro rata at a top-k cut, so a constant score (the status quo:
 // random order) gets exactly the base rate.
 import { BOROUGHS } from "../data/records.js";
+import { lowerBound, upperBound } from "../util/search.js";
 
 function descendingOrder(p: ArrayLike<number>, idx?: ArrayLike<number>): Uint32Array {
   const n = idx ? idx.length : p.length;
@@ -207,14 +208,8 @@ export function daysEarlier(y: Uint8Array, p: ArrayLike<number>, day: Int32Array
   }
   const half = dates[0] + (dates[n - 1] - dates[0] + 1) / 2;
   // first index in [lo, hi) with dates[i] > v (or >= v when strict is false)
-  const bound = (v: number, lo: number, hi: number, strict: boolean) => {
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (strict ? dates[mid] <= v : dates[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const bound = (v: number, lo: number, hi: number, strict: boolean) =>
+    strict ? upperBound(dates, v, lo, hi) : lowerBound(dates, v, lo, hi);
   const order = descendingOrder(p);
   const earlier = new Float64Array(positives);
   let k = 0;

@@ -3,12 +3,12 @@
 // JSON export) across refactors. The hashes were recorded on the learner before the objective went through the
 // Objective interface and the worker became a module (commit 1095419); a change that moves any bit of a model
 // fails here. Timing figures and the creation time are left out: they differ on every run. `model` and `proba` were
-// pinned again when the calibration became the out-of-fold choice of issue 14 (calibration.ts); `xgboost` (the
+// pinned again when the calibration became an out-of-fold choice (calibration.ts); `xgboost` (the
 // trees) and `rounds` did not move.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS, type Model, type TrainParams, toXGBoostJSONText, trainModel } from "./index.js";
-import { syntheticTable } from "./synthetic.js";
+import { syntheticTable } from "./synthetic.fixture.js";
 
 function fingerprint(model: Model, probe: Float64Array): { model: string; proba: string; xgboost: string } {
   const json = model.toJSON();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isRodentError } from "../errors.js";
 import { DEFAULT_PARAMS, loadModel, MODEL_FORMAT, type Model, rocAuc, trainModel } from "./index.js";
-import { type SyntheticSet, syntheticSchema, syntheticTable } from "./synthetic.js";
+import { type SyntheticSet, syntheticSchema, syntheticTable } from "./synthetic.fixture.js";
 
 let model: Model;
 let test: SyntheticSet;

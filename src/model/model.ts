@@ -1,7 +1,7 @@
 // A trained model: trees (plain data), the feature schema it reads, params, base score, calibration and meta.
 // Scoring goes through the flattened Forest; the artifact is versioned JSON tagged MODEL_FORMAT.
 import { RodentError } from "../errors.js";
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
 import { applyCalibration, type Calibration } from "./calibration.js";
 import { saabas, treeShap } from "./contributions.js";
 import { Forest } from "./forest.js";

@@ -7,10 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 import { DEFAULT_PARAMS, fromXGBoostJSON, toXGBoostJSONText, trainModel } from "./index.js";
 import { rng } from "./random.js";
-import { syntheticSchema } from "./synthetic.js";
+import { syntheticSchema } from "./synthetic.fixture.js";
 
 /** A count target: y ~ Poisson(exp(0.3 + 0.6 x0 − 0.4 x1 + 0.5 [x2 > 0])), 10% of x0 missing. */
 function countTable(rows: number, seed: number): { table: FeatureTable; label: Float32Array } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { binOf, computeCuts, MISSING_BIN } from "./cuts.js";
 import { quantize } from "./quantize.js";
-import { syntheticSchema } from "./synthetic.js";
+import { syntheticSchema } from "./synthetic.fixture.js";
 
 describe("quantize", () => {
   it("writes a column-major matrix of bin codes with MISSING_BIN for NaN", () => {

@@ -1,7 +1,7 @@
 // Quantize a feature table once, before the first tree, into a column-major Uint8 matrix of bin codes (XGBoost's
 // GHistIndexMatrix, by column): the histogram kernel streams one feature's column at a time (hist-engine.ts) and
 // the partitioner reads one column per split.
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 import { type Cuts, MISSING_BIN } from "./cuts.js";
 
 export interface QuantizedMatrix {

@@ -1,5 +1,5 @@
 // Row subset of a column-major feature table (copies the selected rows; training wants contiguous columns).
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 
 export function subsetTable(table: FeatureTable, rows: Int32Array): FeatureTable {
   const columns = table.columns.map((col) => {

@@ -8,7 +8,7 @@
 //    a missing value has NaN in every indicator, so the trees learn where missing rows go, as for numbers.
 // Missing: NaN, null, undefined, and the strings pandas reads as missing ("", "NA", "N/A", "NaN", "null", ...).
 import { RodentError } from "../errors.js";
-import type { FeatureSchema, FeatureSpec, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureSpec, FeatureTable } from "../features/index.js";
 
 export type ColumnKind = "numeric" | "indicator" | "categorical";
 export type Cell = number | string | boolean | null | undefined;

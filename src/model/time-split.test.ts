@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { subsetLabels, subsetTable } from "./subset-table.js";
-import { syntheticSchema } from "./synthetic.js";
+import { syntheticSchema } from "./synthetic.fixture.js";
 import { timeSplit } from "./time-split.js";
 
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;

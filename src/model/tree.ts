@@ -19,10 +19,6 @@ export interface Tree {
   cover: Float32Array;
 }
 
-export function treeSize(t: Tree): number {
-  return t.left.length;
-}
-
 export function isLeaf(t: Tree, i: number): boolean {
   return t.left[i] === -1;
 }

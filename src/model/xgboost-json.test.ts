@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRodentError } from "../errors.js";
 import { DEFAULT_PARAMS, fromXGBoostJSON, toXGBoostJSON, toXGBoostJSONText, trainModel } from "./index.js";
-import { syntheticTable } from "./synthetic.js";
+import { syntheticTable } from "./synthetic.fixture.js";
 
 const VENV_BIN = process.env.RODENT_TEST_VENV_BIN ?? path.join(os.homedir(), ".cache/rodent-risk/venv/bin");
 const PY = path.join(VENV_BIN, "python");

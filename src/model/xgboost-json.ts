@@ -4,7 +4,7 @@
 // `value < threshold` rule (kept as is) and base_score, which XGBoost stores in prediction space and turns into a
 // margin with float arithmetic (Objective.baseMargin).
 import { RodentError } from "../errors.js";
-import type { FeatureSchema } from "../features/schema.js";
+import type { FeatureSchema } from "../features/index.js";
 import { treeFromArrays } from "./load.js";
 import { Model, treeToJSON } from "./model.js";
 import { isObjectiveName, OBJECTIVES, type ObjectiveName, objectiveFor } from "./objective.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildReferenceProfile } from "../features/profile.js";
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
+import { buildReferenceProfile } from "../features/index.js";
 import { computeDrift, DEFAULT_DRIFT_RULE, psi, windowFromColumns } from "./drift.js";
 import { chiSquareSurvival, ksPValue } from "./stats.js";
 

@@ -1,3 +1,4 @@
+import type { FeatureSchema } from "../features/index.js";
 import {
   type CategoricalProfile,
   categoricalCodes,
@@ -5,8 +6,7 @@ import {
   type NumericProfile,
   type ReferenceProfile,
   schemaGroups,
-} from "../features/profile.js";
-import type { FeatureSchema } from "../features/schema.js";
+} from "../features/index.js";
 import { chiSquareSurvival, ksPValue } from "./stats.js";
 
 /**

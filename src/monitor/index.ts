@@ -1,6 +1,6 @@
 // Face of the monitor stage: drift of the population the service ranks, of the scores and of the 311 stream;
-// realised performance with delayed labels; the retrain trigger (in-process or Argo); the replay of the CT loop
-// over a city's history. docs/monitoring.md describes all of it.
+// realised performance with delayed labels; the retrain trigger (in-process or Argo). The replay of the CT
+// loop over a city's history is the pipeline's (src/pipeline/replay/). docs/monitoring.md describes all of it.
 export { type ArgoSubmitOptions, argoLauncher } from "./argo-submit.js";
 export {
   type ColumnDrift,
@@ -30,20 +30,6 @@ export {
   readPredictions,
   trimPredictions,
 } from "./prediction-log.js";
-export { replayChartSvg, replayCsv } from "./replay/chart.js";
-export { daysEarlier } from "./replay/days-earlier.js";
-export { type ReplayOptions, runReplay } from "./replay/engine.js";
-export { type PolicyRecommendation, recommendPolicy } from "./replay/recommend.js";
-export type {
-  DaysEarlier,
-  ReplayData,
-  ReplayModel,
-  ReplayPolicy,
-  ReplayResult,
-  Retrainer,
-  RetrainOutcome,
-  WeekRecord,
-} from "./replay/types.js";
 export { dataDateOf, type MonitoredModel, sightingStream, snapshotWindow } from "./snapshot-window.js";
 export { DEFAULT_SOURCE_RULE, type SourceDrift, type SourceDriftRule, sourceDrift } from "./source-drift.js";
 export {

@@ -1,5 +1,4 @@
-import type { ReferenceProfile } from "../features/profile.js";
-import type { FeatureSchema } from "../features/schema.js";
+import type { FeatureSchema, ReferenceProfile } from "../features/index.js";
 import { type LiveWindow, windowFromColumns } from "./drift.js";
 
 /**

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { computeOutcomes } from "./outcomes.js";
 import { PredictionLog, readPredictions } from "./prediction-log.js";
 

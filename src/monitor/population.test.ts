@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeFixtureCity } from "../features/fixture-city.js";
+import { makeFixtureCity } from "../features/city.fixture.js";
 import { buildServingTables, dayNumber, equalLookback, isoOfDay, prepareCity } from "../features/index.js";
 import { populationDrift } from "./population.js";
 

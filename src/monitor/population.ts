@@ -1,8 +1,11 @@
-import { HISTORY_FEATURES } from "../features/inspection-history.js";
-import { buildReferenceProfile, type ReferenceProfile } from "../features/profile.js";
-import type { FeatureTable } from "../features/schema.js";
-import { SPATIAL_FEATURES } from "../features/spatial-counts.js";
-import { WEATHER_FEATURES } from "../features/weather-windows.js";
+import type { FeatureTable } from "../features/index.js";
+import {
+  buildReferenceProfile,
+  HISTORY_FEATURES,
+  type ReferenceProfile,
+  SPATIAL_FEATURES,
+  WEATHER_FEATURES,
+} from "../features/index.js";
 import { computeDrift, DEFAULT_DRIFT_RULE, type DriftReport, type DriftRule, windowFromColumns } from "./drift.js";
 
 /**

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LocalObjectStore, type ObjectStore } from "../data/object-store.js";
+import { LocalObjectStore, type ObjectStore } from "../data/index.js";
 import {
   type LoggedPrediction,
   PREDICTIONS_PREFIX,

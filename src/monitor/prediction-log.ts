@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { ObjectStore } from "../data/object-store.js";
+import type { ObjectStore } from "../data/index.js";
 
 /**
  * Every prediction or ranking the service serves for a restaurant, for realised performance once inspection

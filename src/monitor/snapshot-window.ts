@@ -1,4 +1,5 @@
-import { BOROUGHS } from "../data/records.js";
+import { BOROUGHS } from "../data/index.js";
+import type { FeatureTable } from "../features/index.js";
 import {
   buildServingTables,
   type CityData,
@@ -6,9 +7,8 @@ import {
   equalLookback,
   isoOfDay,
   prepareCity,
+  readProfile,
 } from "../features/index.js";
-import { readProfile } from "../features/profile.js";
-import type { FeatureTable } from "../features/schema.js";
 import { DEFAULT_DRIFT_RULE, type DriftRule } from "./drift.js";
 import { populationDrift } from "./population.js";
 import { DEFAULT_SOURCE_RULE, type SourceDriftRule, sourceDrift } from "./source-drift.js";

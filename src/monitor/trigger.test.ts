@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { argoLauncher } from "./argo-submit.js";
 import {
   DEFAULT_TRIGGER_POLICY,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ObjectStore } from "../data/object-store.js";
+import type { ObjectStore } from "../data/index.js";
 import { isRodentError, RodentError } from "../errors.js";
 import { dayOfIso, isoOfDay, mondayOf, type Signal, type SignalKind } from "./window.js";
 

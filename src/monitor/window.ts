@@ -1,4 +1,4 @@
-import { BOROUGHS } from "../data/records.js";
+import { BOROUGHS } from "../data/index.js";
 import type { DriftReport, Verdict } from "./drift.js";
 import { DEFAULT_SOURCE_RULE, type SourceDrift, type SourceDriftRule } from "./source-drift.js";
 
@@ -59,7 +59,10 @@ export interface MonitorWindow {
 }
 
 const DAY = 86_400_000;
-export const isoOfDay = (d: number) => new Date(d * DAY).toISOString().slice(0, 10);
+
+import { isoOfDay } from "../util/days.js";
+
+export { isoOfDay };
 export const dayOfIso = (s: string) => Math.floor(Date.parse(`${s.slice(0, 10)}T00:00:00Z`) / DAY);
 /** Monday of the week holding day d (day 4 of the epoch was a Monday). */
 export const mondayOf = (d: number) => d - ((((d - 4) % 7) + 7) % 7);

@@ -1,9 +1,9 @@
+import type { ObjectStore } from "../data/index.js";
 import { loadRecords } from "../data/index.js";
-import type { ObjectStore } from "../data/object-store.js";
 import { isoOfDay, type TrainingSet } from "../features/index.js";
 import { type DaysEarlier, daysEarlier, type EvalMetrics, evaluateScores, subsetLabels } from "../model/index.js";
 
-// Assembles the evaluation report of issue 3 §4 from the model stage's metrics: the model, the baselines
+// Assembles the evaluation report (`rodent train --json`, evaluation.json) from the model stage's metrics: the model, the baselines
 // (status quo, previous rodent violation, previous score) and, on synthetic data, the oracle, all on the same
 // test rows.
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { RodentError } from "../errors.js";
 
 // The gate policy: absolute floors every candidate must clear, and how much worse than the champion
-// (on the same test window) it may be. Defaults are documented in README "Gates"; change one there too.
+// (on the same test window) it may be. Defaults are documented in docs/architecture.md "Gates"; change one there too.
 const Floors = z
   .object({
     /** ROC-AUC on the test window, overall. */

@@ -77,7 +77,7 @@ describe("decideGate", () => {
 });
 
 describe("gate policy", () => {
-  it("defaults match the README", () => {
+  it("defaults match docs/architecture.md (Gates)", () => {
     expect(DEFAULT_GATE_POLICY).toEqual({
       floors: { auc: 0.6, lift_at_10: 1.5, ece: 0.05 },
       tolerance: { auc: 0.01, borough_auc: 0.03, lift_at_10: 0.1, ece: 0.02 },

@@ -23,7 +23,21 @@ export {
   planRollback,
   VERSION_TAGS,
 } from "./promotion.js";
-export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay-retrainer.js";
+export { replayChartSvg, replayCsv } from "./replay/chart.js";
+export { daysEarlier } from "./replay/days-earlier.js";
+export { type ReplayOptions, runReplay } from "./replay/engine.js";
+export { type PolicyRecommendation, recommendPolicy } from "./replay/recommend.js";
+export { DEFAULT_REPLAY_RETRAIN, prepareReplay, type ReplayRetrainerOptions } from "./replay/retrainer.js";
+export type {
+  DaysEarlier,
+  ReplayData,
+  ReplayModel,
+  ReplayPolicy,
+  ReplayResult,
+  Retrainer,
+  RetrainOutcome,
+  WeekRecord,
+} from "./replay/types.js";
 export { formatEvaluation, formatPipelineSummary, formatPlanMoves, formatTrainReport } from "./report.js";
 export {
   type PipelineDetails,

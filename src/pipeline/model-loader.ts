@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadModel, type Model } from "../model/index.js";
 import type { Tracker } from "../tracking/index.js";
 
-/** Our artifact inside a run's model folder (see API.md Conventions). */
+/** Our artifact inside a run's model folder (the Conventions in docs/architecture.md, "Tracking and registry"). */
 export const MODEL_ARTIFACT = "model/rodent-model.json";
 
 /** Download and load the model a training run logged. */

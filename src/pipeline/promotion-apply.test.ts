@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { isRodentError } from "../errors.js";
 import { openEmbeddedTracking } from "../tracking/index.js";
 import { applyPlan, MODEL_NAME, planPromotion, planRollback } from "./promotion.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isRodentError } from "../errors.js";
-import type { ModelVersion } from "../tracking/types.js";
+import type { ModelVersion } from "../tracking/index.js";
 import { planPromotion, planRollback } from "./promotion.js";
 
 const now = "2026-01-01T00:00:00.000Z";

@@ -1,6 +1,5 @@
 import { RodentError } from "../errors.js";
-import type { Registry } from "../tracking/registry.js";
-import type { ModelVersion } from "../tracking/types.js";
+import type { ModelVersion, Registry } from "../tracking/index.js";
 
 // Promotion as plan, then apply: planPromotion/planRollback are pure (what --json prints as the plan),
 // applyPlan performs the alias moves as compare-and-sets in a fixed order. The first move is the decisive

@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
 import { isRodentError } from "../errors.js";
-import { readProfile } from "../features/profile.js";
+import { readProfile } from "../features/index.js";
 import { silentLogger } from "../util/log.js";
 import { openPipelineContext } from "./context.js";
 import { loadRunModel } from "./model-loader.js";

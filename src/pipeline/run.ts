@@ -1,5 +1,5 @@
 import type { Config } from "../config/index.js";
-import type { SynthOptions } from "../data/synth/index.js";
+import type { SynthOptions } from "../data/index.js";
 import { isRodentError, RodentError } from "../errors.js";
 import type { Logger } from "../util/log.js";
 import { openPipelineContext, type PipelineContext } from "./context.js";

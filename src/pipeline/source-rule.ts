@@ -1,7 +1,6 @@
 import { canonicalSource, type ObjectStore, readManifest } from "../data/index.js";
 import { isRodentError, RodentError } from "../errors.js";
-import type { Registry, Tracker } from "../tracking/index.js";
-import type { ModelVersion } from "../tracking/types.js";
+import type { ModelVersion, Registry, Tracker } from "../tracking/index.js";
 import type { Logger } from "../util/log.js";
 import { MODEL_NAME, VERSION_TAGS } from "./promotion.js";
 import { DEFAULT_SOURCE } from "./steps/ingest.js";

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { cachedStep, canonicalJson, StepCache, stepKey } from "./step-cache.js";
 
 const newCache = () => new StepCache(new LocalObjectStore(mkdtempSync(path.join(os.tmpdir(), "rodent-cache-"))));

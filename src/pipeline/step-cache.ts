@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ObjectStore } from "../data/object-store.js";
+import type { ObjectStore } from "../data/index.js";
 import { isRodentError } from "../errors.js";
 
 // Idempotent steps: a step's output is recorded under a key hashed from its inputs, the code version and its

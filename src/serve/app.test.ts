@@ -392,7 +392,7 @@ describe("POST /v1/predict", () => {
   });
 });
 
-describe("honest numbers (issue 14)", () => {
+describe("honest numbers (docs/model.md)", () => {
   it("no served probability is 0 or 1, and the calibrated score ranks as the raw score does (AUC within 1e-4)", async () => {
     const d = (await svc.app.inject("/v1/restaurants")).json();
     expect(d.n).toBe(300);

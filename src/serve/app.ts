@@ -42,6 +42,8 @@ export interface AppOptions {
   version?: string;
   /** Live drift window, drift gauges, prediction log and realised-performance gauges (issue 7). */
   monitoring?: Omit<MonitoringOptions, "host">;
+  /** With --workers: this worker's id, sent as `x-rodent-worker` (which process answered; tests and debugging). */
+  workerId?: number;
   /** Set `draining` when shutdown starts: readiness turns 503 and responses ask clients to close the socket. */
   lifecycle?: Lifecycle;
 }
@@ -131,11 +133,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metrics, { host: opts.host });
   await app.register(monitoring, { host: opts.host, ...opts.monitoring });
   await app.register(errors, { routes });
-  app.addHook("onRequest", async (req, reply) => {
+  // Callback style: an async hook costs a promise per request, on every route.
+  app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
     // While draining, keep answering but move keep-alive clients off this process.
     if (lifecycle.draining) reply.header("connection", "close");
+    done();
   });
+  if (opts.workerId !== undefined) {
+    const id = String(opts.workerId);
+    app.addHook("onRequest", (_req, reply, done) => {
+      reply.header("x-rodent-worker", id);
+      done();
+    });
+  }
   if (opts.logger) {
     // One line per request, with its id; never bodies (they may be large, and are the caller's data).
     app.addHook("onResponse", async (req, reply) => {

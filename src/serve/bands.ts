@@ -3,7 +3,8 @@
 // decide who comes first. A rank is a competition rank (1 + the restaurants scoring strictly higher), so only
 // restaurants whose raw scores are equal share one. Bands are by rank in the city, not by probability: a band then
 // means the same share of restaurants whatever the model's calibration or the season's base rate, which is what an
-// inspection office plans with ("the top 5% this week"). Thresholds are documented in the README ("The service").
+// inspection office plans with ("the top 5% this week"). Thresholds are documented in docs/model.md (ranks and bands).
+import { lowerBound, upperBound } from "../util/search.js";
 
 export type RiskBand = "high" | "elevated" | "moderate" | "low";
 
@@ -23,28 +24,12 @@ export function bandOf(topFraction: number): RiskBand {
 
 /** How many of `ascending` (sorted ascending) are strictly above v: binary search, O(log n). */
 export function countAbove(ascending: Float64Array, v: number): number {
-  const n = ascending.length;
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ascending[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return n - lo;
+  return ascending.length - upperBound(ascending, v);
 }
 
 /** How many of `ascending` are at or above v. */
 export function countAtOrAbove(ascending: Float64Array, v: number): number {
-  const n = ascending.length;
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ascending[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return n - lo;
+  return ascending.length - lowerBound(ascending, v);
 }
 
 /** Competition rank of a raw score among the city's raw scores (sorted ascending): 1 = highest. */

@@ -1,4 +1,4 @@
-// The service against an OpenAPI fuzzer (issue 16): schemathesis, from the cached venv (scripts/tools.sh), generates
+// The service against an OpenAPI fuzzer (docs/hardening.md): schemathesis, from the cached venv (scripts/tools.sh), generates
 // requests from /openapi.json with a fixed seed and budget and sends them to a listening service over loopback.
 // Fails on any 5xx or any response the document does not allow (status, content type, headers, body schema), on a
 // request against the schema that is accepted, a valid one that is refused, or an undeclared method that is not

@@ -1,4 +1,4 @@
-// Regression tests for the hostile inputs of issue 16 (an outside fuzz and abuse test): each was a 5xx, a limit
+// Regression tests for the hostile inputs an outside fuzz and abuse test found (docs/hardening.md): each was a 5xx, a limit
 // that did not hold, or an input accepted that should not be. The slow-client test (real sockets) is in
 // slow-client.test.ts and the OpenAPI-driven fuzz test in fuzz.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -2,6 +2,7 @@
 export { type AppOptions, buildApp } from "./app.js";
 export { bandOf, RISK_BANDS, type RiskBand, topFraction } from "./bands.js";
 export { isCanary, keyFraction, rowFraction } from "./canary.js";
+export { type CanaryPolicy, type CanaryStatus, compareFromMetrics, DEFAULT_CANARY_POLICY } from "./canary-status.js";
 export { type CityRef, type CitySource, dayAfter, fixedCitySource } from "./city-source.js";
 export {
   type HostState,

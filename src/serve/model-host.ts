@@ -52,6 +52,8 @@ export type LoadOutcome =
 
 export interface RefreshReport {
   generation: number;
+  /** Set when a cluster round did not swap (the workers disagreed); the current state keeps serving. */
+  deferred?: boolean;
   city: LoadOutcome;
   champion: LoadOutcome;
   canary: LoadOutcome;
@@ -201,6 +203,22 @@ export class ModelHost {
    * Refreshes run one at a time (a reload during a poll waits for it, then looks again).
    */
   refresh(): Promise<RefreshReport> {
+    return this.coordinator ? this.coordinator() : this.refreshLocal();
+  }
+
+  /**
+   * In a cluster worker (cluster.ts): refresh() asks the primary for a round, in which every worker runs
+   * refreshLocal() and swaps only when all of them would serve the same versions.
+   */
+  coordinator: (() => Promise<RefreshReport>) | null = null;
+  /**
+   * In a cluster worker: asked before every swap with what this worker would serve ("snapshot champion canary");
+   * resolves true to swap, false to keep the current state (another worker saw the registry differently).
+   */
+  gate: ((proposal: string) => Promise<boolean>) | null = null;
+
+  /** This process's refresh, whatever the coordinator. */
+  refreshLocal(): Promise<RefreshReport> {
     const next = this.queue.then(() => this.refreshOnce());
     this.queue = next.catch(() => undefined);
     return next;
@@ -282,6 +300,14 @@ export class ModelHost {
     const liveCanary = canary && champion && canary.ref.version !== champion.ref.version ? canary : null;
     if (canary && !liveCanary) report.canary = { status: "none", version: null };
 
+    if (this.gate) {
+      const proposal = `${city?.id ?? "-"} ${champion?.ref.version ?? "-"} ${liveCanary?.ref.version ?? "-"}`;
+      if (!(await this.gate(proposal))) {
+        log.warn({ proposal }, "swap deferred: the other workers would serve other versions");
+        this.registryCache = null;
+        return { ...report, generation: prev.generation, deferred: true };
+      }
+    }
     if (city !== prev.city || champion !== prev.champion || liveCanary !== prev.canary) {
       const next: HostState = Object.freeze({
         generation: prev.generation + 1,

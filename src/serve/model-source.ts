@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Config } from "../config/index.js";
-import type { ObjectStore } from "../data/object-store.js";
+import type { ObjectStore } from "../data/index.js";
 import { RodentError } from "../errors.js";
 import { loadModel, type Model } from "../model/index.js";
 import { openTracking } from "../tracking/index.js";
 
-// Where the host gets its models: the configured registry, per the Conventions in notes/API.md.
+// Where the host gets its models: the configured registry, per the Conventions in docs/architecture.md ("Tracking and registry").
 
 /** An alias to follow, or one pinned version. */
 export type ModelSelector = { alias: string } | { version: string };
@@ -45,7 +45,7 @@ export function parseServeUri(uri: string): { name: string; selector: ModelSelec
   return { name: m[1], selector: m[2] ? { alias: m[2] } : { version: m[3] } };
 }
 
-/** Models from the configured registry (embedded SQLite or MLflow), per the Conventions in notes/API.md. */
+/** Models from the configured registry (embedded SQLite or MLflow), per the Conventions in docs/architecture.md ("Tracking and registry"). */
 export async function registryModelSource(config: Config, store: ObjectStore): Promise<ModelSource> {
   const { tracker, registry, close } = await openTracking(config, store);
   return {

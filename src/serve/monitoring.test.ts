@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../data/object-store.js";
-import { buildReferenceProfile } from "../features/profile.js";
+import { LocalObjectStore } from "../data/index.js";
+import { buildReferenceProfile } from "../features/index.js";
 import { OUTCOMES_KEY, PredictionLog, readPredictions } from "../monitor/index.js";
 import { type TestService, testService } from "./test-helper.js";
 

@@ -11,7 +11,7 @@ import { SNAPSHOT_CHANGE_NOTICE_MS, servingNotices } from "./notices.js";
 import { syntheticServingSet } from "./test-fixtures.js";
 import { type TestService, testService } from "./test-helper.js";
 
-// The banner's notices (issue 14 §2) on a real registry and real models: a rollback that has not reached the
+// The banner's notices (docs/model.md, "The serving snapshot") on a real registry and real models: a rollback that has not reached the
 // service (reload pending), which a reader's request now loads at once when the service polls; a replaced
 // serving snapshot; models trained on another snapshot than the one served.
 

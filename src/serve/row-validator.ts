@@ -1,4 +1,4 @@
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
 
 // The POST /v1/predict body check, compiled from the feature schema: the same rules as the TypeBox schema in
 // schemas/predict.ts (which documents them in OpenAPI), checked in one pass that also fills the column-major

@@ -1,35 +1,22 @@
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
+import { WASM_PAGE as PAGE, WA, type WasmMemory, wasmModule } from "../util/wasm.js";
 import { F32_MAX } from "./row-validator.js";
 import { ROWS_WASM } from "./wasm/rows-wasm.js";
 
 // The fast path of POST /v1/predict: one pass over the request bytes that parses the JSON, checks every value and
 // fills the column-major table, with no string decoding, no row objects and no property lookups. It runs in
 // WebAssembly (wasm/rows.wat): for a 100-row batch ~4× less CPU than JSON.parse plus the row validator, and ~2.5×
-// less than the same loop in JavaScript. It accepts only the shape clients produce when they write rows in the
-// schema's feature order: {"rows":[{"<f0>":v,…,"<fF-1>":v},…]} with any JSON whitespace, keys without escapes,
-// and numbers or null as values. Anything else, valid or not (another key order, an escape, a wrong value, a
-// syntax error), returns null and the request takes the general path (JSON.parse + row-validator.ts), which
+// less than the same loop in JavaScript. It accepts the shape clients produce: {"rows":[{"<f>":v,…},…]} with every
+// feature once per row in any key order (rows sharing one order, the usual case, cost the same as the schema's
+// order: the parser learns it, see wasm/rows.wat), any JSON whitespace, keys without escapes, and numbers or null
+// as values. Anything else, valid or not (an escape, a wrong value, a repeated or missing key, a syntax error),
+// returns null and the request takes the general path (JSON.parse + row-validator.ts), which
 // gives the same table for a valid body and the 400 naming the field for an invalid one. So this file needs no
 // error messages, and its strictness costs only speed, never an answer.
 
 /** The table, or null when the body must take the general path. The body may come as the chunks it arrived in. */
 export type RowsParser = (body: Uint8Array | readonly Uint8Array[]) => FeatureTable | null;
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-// The project compiles without the DOM library, where TypeScript keeps the WebAssembly types.
-const WA = (
-  globalThis as unknown as {
-    WebAssembly: {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-    };
-  }
-).WebAssembly;
-let rowsModule: object | null = null;
-const PAGE = 65536;
 const align = (x: number, a: number) => Math.ceil(x / a) * a;
 
 /**
@@ -39,8 +26,7 @@ const align = (x: number, a: number) => Math.ceil(x / a) * a;
  */
 export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsParser {
   const F = schema.features.length;
-  rowsModule ??= new WA.Module(Buffer.from(ROWS_WASM, "base64"));
-  const { exports } = new WA.Instance(rowsModule, {});
+  const { exports } = new WA.Instance(wasmModule(ROWS_WASM), {});
   const memory = exports.memory as WasmMemory;
   const run = exports.parse as (...a: number[]) => number;
   const nhard = exports.nhard as { value: number };
@@ -56,7 +42,10 @@ export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsP
     keyEnd += k.length;
     return at;
   });
-  const BODY = align(keyEnd + 16, 16);
+  // The learned key order (kept across requests) and the per-row "seen" stamps, one i32 per feature each.
+  const ORD = align(keyEnd, 16);
+  const STAMP = ORD + 4 * F;
+  const BODY = align(STAMP + 4 * F + 16, 16);
   const pad = Math.max(...keys.map((k) => k.length)) + 16;
   // The fewest bytes a row can take ({}, keys, colons, one-digit values, commas), so body bytes / minRow bounds
   // the row count and sizes the table.
@@ -77,6 +66,7 @@ export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsP
       new Uint8Array(memory.buffer, keyAt[j], k.length).set(k);
     });
     for (let k = 0; k <= 22; k++) dv.setFloat64(POW + 8 * k, Number(`1e${k}`), true);
+    for (let j = 0; j < F; j++) dv.setInt32(ORD + 4 * j, j, true);
   }
   return (body: Uint8Array | readonly Uint8Array[]): FeatureTable | null => {
     const chunks = body instanceof Uint8Array ? [body] : body;
@@ -96,7 +86,8 @@ export function compileRowsParser(schema: FeatureSchema, maxRows: number): RowsP
     // A 0 byte after the body stops every scan there (it is valid nowhere in JSON); the padding after it keeps
     // the 8-byte key compares inside the memory.
     u8[BODY + len] = 0;
-    const n = run(BODY, len, DESC, F, OUT, cap, HARD, POW);
+    u8.fill(0, STAMP, STAMP + 4 * F);
+    const n = run(BODY, len, DESC, F, OUT, cap, HARD, POW, ORD, STAMP);
     if (n < 0) return null;
     const data = new Float32Array(memory.buffer.slice(OUT, OUT + 4 * F * cap));
     const nh = nhard.value;

@@ -3,6 +3,7 @@ import { RodentError } from "../errors.js";
 import type { ServingSet } from "../features/index.js";
 import type { FeatureTable } from "../features/schema.js";
 import { applyCalibration, type Model } from "../model/index.js";
+import { sortedColumnsOf } from "./column-ranks.js";
 import type { ModelRef } from "./model-source.js";
 import { type Reason, topReasons } from "./reasons.js";
 
@@ -68,6 +69,11 @@ export interface ServedModel {
   readonly order: Int32Array;
   readonly byBorough: readonly Int32Array[];
   readonly reasons: (Reason[] | undefined)[];
+  /**
+   * The encoded body of GET /v1/restaurants/:camis/risk per serving row, filled the first time a row is asked
+   * (routes/risk.ts): a lookup then costs what the HTTP stack costs, not the building and encoding of its card.
+   */
+  readonly answers: (Buffer | undefined)[];
   readonly loadedAt: string;
   /** Milliseconds spent scoring and ranking the whole city at load. */
   readonly rankMs: number;
@@ -193,6 +199,7 @@ export async function prepareServedModel(
     order,
     byBorough: boroughRows.map((r) => Int32Array.from(r)),
     reasons: new Array(table.n),
+    answers: new Array(table.n),
     loadedAt: new Date().toISOString(),
     rankMs: performance.now() - t0,
   };
@@ -210,7 +217,8 @@ export async function prepareServedModel(
 export function reasonsFor(served: ServedModel, city: ServingCity, i: number, scratch?: Float32Array): Reason[] {
   const hit = served.reasons[i];
   if (hit) return hit;
-  const r = topReasons(served.model, readRow(city.set.table, i, scratch));
+  const t = city.set.table;
+  const r = topReasons(served.model, readRow(t, i, scratch), 3, undefined, sortedColumnsOf(t));
   served.reasons[i] = r;
   return r;
 }

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/index.js";
 import { createObjectStore } from "../data/index.js";
@@ -5,6 +6,7 @@ import { FEATURE_SCHEMA, loadCity } from "../features/index.js";
 import { PredictionLog } from "../monitor/index.js";
 import type { Logger } from "../util/log.js";
 import { buildApp } from "./app.js";
+import { isClusterWorker, joinCluster } from "./cluster.js";
 import { ModelHost } from "./model-host.js";
 import { parseServeUri } from "./model-source.js";
 import { sourcesFromConfig } from "./sources.js";
@@ -69,10 +71,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
     lifecycle,
     web: { config },
     monitoring: monitoringOptions(config, log),
+    workerId: isClusterWorker() ? cluster.worker?.id : undefined,
   });
+  // With --workers the primary polls and coordinates swaps (cluster.ts); this worker answers its rounds.
+  const link = isClusterWorker() ? joinCluster(host, app.metrics, log) : null;
   const address = await app.listen({ port: opts.port ?? config.serve.port, host: opts.host ?? config.serve.host });
-  host.startPolling(config.serve.pollSeconds);
+  if (link) host.pollSeconds = config.serve.pollSeconds;
+  else host.startPolling(config.serve.pollSeconds);
   const url = address.replace("[::1]", "localhost");
+  if (link) {
+    const s = host.state;
+    link.listening({
+      url,
+      ready: host.ready,
+      champion: s.champion?.ref.version ?? null,
+      canary: s.canary?.ref.version ?? null,
+      snapshot: s.city?.id ?? null,
+      top: s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null,
+    });
+  }
 
   let closing: Promise<void> | null = null;
   const graceMs = opts.graceMs ?? 10_000;
@@ -121,6 +138,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer & {
     };
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
+    // A worker whose primary is gone drains and exits rather than serving on alone.
+    if (link) process.once("disconnect", () => onSignal("SIGTERM"));
   }
   return {
     app,

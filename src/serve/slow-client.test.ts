@@ -1,4 +1,4 @@
-// Slow clients against a listening server, over real sockets (issue 16): 50 request bodies trickled a byte at a time
+// Slow clients against a listening server, over real sockets (docs/hardening.md): 50 request bodies trickled a byte at a time
 // and 10 requests whose headers never finish are answered 408 and closed within the request/headers timeout, while
 // readiness probes and lookups from other clients keep their latency. Before the fix a trickled body held its socket
 // open for as long as the client kept sending (330 s and counting in the outside test).

@@ -1,5 +1,5 @@
+import type { ObjectStore } from "../data/index.js";
 import { latestSnapshot } from "../data/index.js";
-import type { ObjectStore } from "../data/object-store.js";
 import { buildServingSet, loadCity } from "../features/index.js";
 import type { Logger } from "../util/log.js";
 import { type CitySource, dayAfter } from "./city-source.js";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/index.js";
+import type { ObjectStore } from "../data/index.js";
 import { createObjectStore } from "../data/index.js";
-import type { ObjectStore } from "../data/object-store.js";
 import type { Logger } from "../util/log.js";
 import type { CitySource } from "./city-source.js";
 import { type ModelSource, registryModelSource } from "./model-source.js";

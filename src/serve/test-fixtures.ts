@@ -4,10 +4,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { BOROUGHS } from "../data/records.js";
-import { FEATURE_SCHEMA, type ServingSet } from "../features/index.js";
-import { buildReferenceProfile } from "../features/profile.js";
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import { BOROUGHS } from "../data/index.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
+import { buildReferenceProfile, FEATURE_SCHEMA, type ServingSet } from "../features/index.js";
 import { DEFAULT_PARAMS, type Model, trainModel } from "../model/index.js";
 import type { Registry, Tracker } from "../tracking/index.js";
 
@@ -100,8 +99,8 @@ export async function trainTinyModel(seed = 1, opts: { rows?: number; trees?: nu
 }
 
 /**
- * Log `artifact` as the run's model/rodent-model.json and register it as a new version (Conventions in
- * notes/API.md). `artifact` may be any text, to register a corrupt version on purpose.
+ * Log `artifact` as the run's model/rodent-model.json and register it as a new version (the Conventions in
+ * docs/architecture.md, "Tracking and registry"). `artifact` may be any text, to register a corrupt version on purpose.
  */
 export async function registerArtifact(
   t: { tracker: Tracker; registry: Registry },

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import type { FeatureTable } from "../features/schema.js";
+import type { FeatureTable } from "../features/index.js";
 import { DEFAULT_PARAMS, toXGBoostJSON, trainModel } from "../model/index.js";
 import { writeMlflowModelDir } from "./mlflow-model-dir.js";
 import { runsUri } from "./model-uri.js";

@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../config/index.js";
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { openTracking } from "./open.js";
 import { runTrackingContract } from "./tracker.case.js";
 

@@ -1,5 +1,5 @@
 import type { Config } from "../config/index.js";
-import type { ObjectStore } from "../data/object-store.js";
+import type { ObjectStore } from "../data/index.js";
 import { MlflowRegistry } from "./mlflow-registry.js";
 import { MlflowRest, type MlflowRestOptions } from "./mlflow-rest.js";
 import { MlflowTracker } from "./mlflow-tracker.js";

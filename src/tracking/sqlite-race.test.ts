@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { openEmbeddedTracking } from "./open.js";
 
 const run = promisify(execFile);
@@ -37,7 +37,7 @@ describe("embedded registry across processes", () => {
       run(
         tsx,
         [
-          path.join(here, "promote-race.script.ts"),
+          path.join(here, "promote-race.fixture.ts"),
           dbPath,
           storeRoot,
           "rodent-risk",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { ObjectStore } from "../data/object-store.js";
+import type { ObjectStore } from "../data/index.js";
 import { RodentError } from "../errors.js";
 import { assertFile, joinArtifactPath, normalizeArtifactPath, walkFiles } from "./artifact-path.js";
 import type { Db } from "./sqlite-db.js";

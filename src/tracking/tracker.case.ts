@@ -250,7 +250,7 @@ export function runTrackingContract({ name, make, env }: TrackingContractOptions
       it("marks a run whose process was killed with SIGKILL mid-run as KILLED on the next start", async () => {
         const expName = uniq("exp-crash");
         // One process (node with tsx's loader), not the tsx wrapper: SIGKILL must hit the run's owner itself.
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(HERE, "crash-run.script.ts"), expName], {
+        const child = spawn(process.execPath, ["--import", "tsx", path.join(HERE, "crash-run.fixture.ts"), expName], {
           cwd: ROOT,
           env: { ...process.env, ...env(), RODENT_LOG_LEVEL: "silent" },
           stdio: ["ignore", "pipe", "pipe"],

@@ -6,6 +6,39 @@ export interface Reason {
   value: number | null;
   contribution: number;
   text: string;
+  percentile: number | null;
+  relative: string | null;
+}
+export interface Visit {
+  date: string;
+  type: string;
+  score: number | null;
+  grade: string | null;
+  rodent: boolean;
+  closed: boolean;
+  result: string;
+}
+export interface InspectionContext {
+  last_date: string | null;
+  last_type: string | null;
+  last_result: string | null;
+  days_since: number | null;
+  next: string | null;
+  reinspection_due: boolean;
+  due_reason: string | null;
+  history: Visit[];
+}
+/** The fields restaurantFacts (src/serve/restaurant-facts.ts) gives a ranking row and a risk card alike. */
+export interface Facts {
+  restaurant: Restaurant;
+  probability: number;
+  band: Band;
+  top_fraction: number;
+  city_rank: number;
+  of: number;
+  tied_with: number;
+  inspection: InspectionContext;
+  reasons: Reason[];
 }
 export interface Restaurant {
   camis: string;
@@ -26,30 +59,21 @@ export interface Rankings {
   borough: string | null;
   k: number;
   total: number;
+  matching: number;
+  filters: { not_inspected_days: number | null; not_due: boolean };
   features_date: string;
   snapshot: string;
   model: AnsweredBy;
-  items: {
-    rank: number;
-    city_rank: number;
-    restaurant: Restaurant;
-    probability: number;
-    band: Band;
-    reasons: Reason[];
-  }[];
+  items: (Facts & { rank: number })[];
 }
-export interface Risk {
-  restaurant: Restaurant;
-  probability: number;
-  band: Band;
-  top_fraction: number;
+export interface Risk extends Facts {
   rank: number;
-  of: number;
-  tied_with: number;
   features_date: string;
   snapshot: string;
   model: AnsweredBy;
-  reasons: Reason[];
+}
+export interface UiSettings {
+  stale_after_days: number;
 }
 export interface MapData {
   features_date: string;
@@ -127,6 +151,43 @@ export interface History {
   events: { at: string; kind: string; version: string; detail: string }[];
 }
 
+export interface EvaluationSlice {
+  n: number;
+  positives: number;
+  auc: number | null;
+  ece: number | null;
+  brier: number | null;
+  lift_at_10: number | null;
+}
+export interface Evaluation {
+  version: string;
+  run_id: string;
+  window: { from: string | null; to: string | null } | null;
+  test:
+    | (EvaluationSlice & {
+        precision_at_10: number | null;
+        reliability: { lo: number; hi: number; n: number; mean_score: number | null; positive_rate: number | null }[];
+        by_borough: Record<string, EvaluationSlice>;
+        days_earlier: Record<string, number | null>;
+      })
+    | null;
+  gate: {
+    passed: boolean;
+    against: string | null;
+    checks: {
+      name: string;
+      scope: string;
+      metric: string;
+      candidate: number | null;
+      comparison: string;
+      threshold: number | null;
+      champion: number | null;
+      passed: boolean;
+    }[];
+    skipped: string[];
+  } | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -165,6 +226,35 @@ export async function getOptional<T>(path: string): Promise<T | null> {
   }
 }
 
-export const rankingsUrl = (k: number, borough: string) =>
-  `/v1/rankings?k=${k}${borough ? `&borough=${encodeURIComponent(borough)}` : ""}`;
+export interface ListQuery {
+  k: number;
+  borough: string;
+  /** leave out restaurants inspected in the last N days (0 = no filter) */
+  days: number;
+  /** leave out restaurants with a re-inspection already due */
+  notDue: boolean;
+}
+
+export function rankingsUrl(q: ListQuery): string {
+  const p = new URLSearchParams({ k: String(q.k) });
+  if (q.borough) p.set("borough", q.borough);
+  if (q.days > 0) p.set("not_inspected_days", String(q.days));
+  if (q.notDue) p.set("not_due", "true");
+  return `/v1/rankings?${p}`;
+}
 export const riskUrl = (camis: string) => `/v1/restaurants/${encodeURIComponent(camis)}/risk`;
+
+/** An error as a supervisor can act on it: what happened, in plain words, and what to do next. */
+export function errorText(e: unknown, what: string): string {
+  if (e instanceof ApiError) {
+    if (e.status === 503)
+      return `The service has no model loaded yet, so ${what} cannot be shown. It loads one by itself once a model is trained and promoted: wait a minute and press Refresh. If this stays, ask the operator to check the Health view.`;
+    if (e.status === 404) return `Not found: ${e.message}. The restaurant may have closed or not be active any more.`;
+    if (e.status === 400 || e.status === 422)
+      return `The service did not accept this request: ${e.message}. Change the filter and try again.`;
+    if (e.status === 429) return `Too many requests just now. Wait a few seconds and press Refresh.`;
+    return `The service failed to answer (${e.status}): ${e.message}. Press Refresh; if it fails again, tell the operator.`;
+  }
+  if (e instanceof DOMException && e.name === "AbortError") return "";
+  return `Could not reach the service, so ${what} cannot be shown. Check the network connection (and that the service is running), then press Refresh.`;
+}

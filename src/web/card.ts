@@ -1,4 +1,4 @@
-import { getJson, type Risk, riskUrl } from "./api.js";
+import { errorText, getJson, type InspectionContext, type Risk, riskUrl } from "./api.js";
 import { byId, clear, h } from "./dom.js";
 import { BAND_LABEL, probabilityText, rankText, topText } from "./format.js";
 
@@ -11,7 +11,64 @@ export function bandBadge(band: Risk["band"]) {
 export function reasonsList(reasons: Risk["reasons"]) {
   if (reasons.length === 0)
     return h("p", { class: "muted" }, "No feature raised this score above the city's base rate.");
-  return h("ol", { class: "reasons" }, ...reasons.map((r) => h("li", {}, r.text)));
+  return h(
+    "ol",
+    { class: "reasons" },
+    ...reasons.map((r) => h("li", {}, r.text, r.relative ? h("span", { class: "muted" }, ` · ${r.relative}`) : null)),
+  );
+}
+
+/** Last visit, whether a re-inspection is already due and why, and the last few inspections. */
+export function inspectionBlock(x: InspectionContext) {
+  if (!x.last_date)
+    return h("p", { "data-testid": "card-last" }, "Never inspected: a new permit awaiting its first visit.");
+  return [
+    h(
+      "p",
+      { "data-testid": "card-last" },
+      `Last inspected ${x.last_date} (${x.days_since} days before the data's date): ${x.last_type}, ${x.last_result}.`,
+    ),
+    h(
+      "p",
+      { "data-testid": "card-due", class: x.reinspection_due ? "due" : "" },
+      x.reinspection_due
+        ? h("strong", {}, `Re-inspection already due: ${x.due_reason}.`)
+        : `No re-inspection pending; next under the city's rules: ${x.next ?? "a cycle inspection"}.`,
+    ),
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { class: "visits", "data-testid": "card-history" },
+        h("caption", {}, `Last ${x.history.length} inspections`),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Date"),
+            h("th", { scope: "col" }, "Type"),
+            h("th", { scope: "col" }, "Result"),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          ...x.history.map((v) =>
+            h(
+              "tr",
+              { class: v.rodent ? "rodent" : "" },
+              h("td", {}, v.date),
+              h("td", {}, v.type),
+              h("td", {}, v.result),
+            ),
+          ),
+        ),
+      ),
+    ),
+  ];
 }
 
 export async function openCard(camis: string): Promise<void> {
@@ -42,9 +99,13 @@ export async function openCard(camis: string): Promise<void> {
       ),
       h("h3", {}, "Why"),
       reasonsList(r.reasons),
+      h("h3", {}, "Inspections"),
+      inspectionBlock(r.inspection),
       h(
         "dl",
         { class: "facts" },
+        h("dt", {}, "Location"),
+        h("dd", {}, x.lat !== null && x.lon !== null ? `${x.lat.toFixed(5)}, ${x.lon.toFixed(5)}` : "unknown"),
         h("dt", {}, "CAMIS"),
         h("dd", { "data-testid": "card-camis" }, x.camis),
         h("dt", {}, "Data as of"),
@@ -56,7 +117,11 @@ export async function openCard(camis: string): Promise<void> {
       ),
     );
   } catch (e) {
-    clear(body, h("h2", { id: "card-title" }, "Restaurant"), h("p", { role: "alert" }, (e as Error).message));
+    clear(
+      body,
+      h("h2", { id: "card-title" }, "Restaurant"),
+      h("p", { role: "alert" }, errorText(e, "this restaurant")),
+    );
   }
 }
 

@@ -3,8 +3,9 @@ import { initCard } from "./card.js";
 import { byId } from "./dom.js";
 import { loadHealth } from "./health.js";
 import { initList, loadList } from "./list.js";
-import { loadMap } from "./map.js";
+import { loadMap, refreshPins } from "./map.js";
 import { loadModel } from "./model.js";
+import { viewOf } from "./route.js";
 
 // The page: four views behind links (#list, #map, #model, #health); the hash picks one, so each view has its own
 // address, the back button works and a view loads its data the first time it is shown.
@@ -19,7 +20,7 @@ type View = keyof typeof VIEWS;
 const loaded = new Set<View>();
 
 function current(): View {
-  const v = location.hash.replace(/^#/, "");
+  const v = viewOf(location.hash);
   return v in VIEWS ? (v as View) : "list";
 }
 
@@ -32,10 +33,11 @@ function show(focus: boolean): void {
     else link?.removeAttribute("aria-current");
   }
   document.title = `${byId(`${v}-title`).textContent} · rodent-risk`;
-  if (!loaded.has(v) || v === "health") {
+  // The list reloads on every navigation to it: its address carries its state (#list?borough=brooklyn&k=20).
+  if (!loaded.has(v) || v === "health" || v === "list") {
     loaded.add(v);
     void VIEWS[v].load();
-  }
+  } else if (v === "map") void refreshPins();
   if (bannerReady) void refreshBanner();
   // After a navigation, move focus to the view's heading so screen readers announce it.
   if (focus) byId(`${v}-title`).focus();

@@ -1,8 +1,10 @@
-import { getJson, type MapData } from "./api.js";
+import { errorText, getJson, type MapData, type Rankings, rankingsUrl } from "./api.js";
 import boroughsDoc from "./boroughs.json";
 import { openCard } from "./card.js";
 import { byId, clear, h } from "./dom.js";
 import { BAND_COLOUR, BAND_LABEL, BANDS } from "./format.js";
+import { currentList } from "./list.js";
+import ntasDoc from "./ntas.json";
 
 // The risk map on a canvas: borough outlines bundled with the page (NYC Dept of City Planning's Borough
 // Boundaries, simplified; see scripts/web-boroughs.mjs), every active restaurant as a point coloured by its risk
@@ -13,6 +15,36 @@ interface BoroughOutline {
   rings: number[][];
 }
 const OUTLINES = (boroughsDoc as { boroughs: BoroughOutline[] }).boroughs;
+interface Nta {
+  code: string;
+  name: string;
+  label: boolean;
+  at: [number, number];
+  rings: number[][];
+}
+/** 2020 Neighborhood Tabulation Areas (NYC DCP), simplified: outlines and labels (scripts/web-ntas.mjs). */
+const NTAS = (ntasDoc as unknown as { ntas: Nta[] }).ntas;
+/** Zoom (× whole city) from which neighbourhood outlines, then their names, are drawn. */
+const NTA_LINES_ZOOM = 1.5;
+const NTA_LABELS_ZOOM = 2.5;
+/** Where the borough names go while zoomed out (lon, lat). */
+const BOROUGH_LABELS: [string, number, number][] = [
+  ["Manhattan", -73.968, 40.785],
+  ["Bronx", -73.87, 40.85],
+  ["Brooklyn", -73.95, 40.645],
+  ["Queens", -73.81, 40.715],
+  ["Staten Island", -74.15, 40.58],
+];
+/**
+ * Hexagon colours: the share of a hexagon's restaurants in the city's top 20% (bands high + elevated). Stated on
+ * the page under the map. A hexagon with 20% is average: the city as a whole has 20% in the top 20%.
+ */
+export const HEX_THRESHOLDS: { min: number; band: keyof typeof BAND_COLOUR }[] = [
+  { min: 0.45, band: "high" },
+  { min: 0.25, band: "elevated" },
+  { min: 0.1, band: "moderate" },
+  { min: 0, band: "low" },
+];
 
 /** Equirectangular projection around NYC: at this latitude a degree of longitude is cos(40.7°) of one of latitude. */
 const LAT0 = 40.7;
@@ -32,7 +64,14 @@ let wy = new Float32Array(0);
 let canvas: HTMLCanvasElement;
 let view = { s: 1, tx: 0, ty: 0, fit: 1 };
 let outlines: Path2D[] = [];
+let land = new Path2D();
+let ntaLines = new Path2D();
 let started = false;
+/** The week's list pinned on the map (the list view's current rows, else the city's top 20). */
+let pins: { camis: string; rank: number; name: string; i: number }[] = [];
+let pinsKey = "";
+/** The restaurant selected by a pin, the pinned list or a search: ringed on the map. */
+let selected = -1;
 
 const zoom = () => view.s / view.fit;
 const pointRadius = () => Math.min(6, 2 + zoom() * 0.25);
@@ -65,28 +104,92 @@ function pan(dx: number, dy: number): void {
   draw();
 }
 
-function buildOutlines(): void {
-  outlines = OUTLINES.map((b) => {
-    const p = new Path2D();
-    for (const ring of b.rings) {
-      for (let i = 0; i < ring.length; i += 2) {
-        const x = wxOf(ring[i]);
-        const y = wyOf(ring[i + 1]);
-        if (i === 0) p.moveTo(x, y);
-        else p.lineTo(x, y);
-      }
-      p.closePath();
+function addRings(p: Path2D, rings: number[][]): void {
+  for (const ring of rings) {
+    for (let i = 0; i < ring.length; i += 2) {
+      const x = wxOf(ring[i]);
+      const y = wyOf(ring[i + 1]);
+      if (i === 0) p.moveTo(x, y);
+      else p.lineTo(x, y);
     }
-    return p;
-  });
+    p.closePath();
+  }
 }
 
-/** Share of a hexagon's restaurants in the top 20% (high or elevated) → a band colour. */
+function buildOutlines(): void {
+  land = new Path2D();
+  outlines = OUTLINES.map((b) => {
+    const p = new Path2D();
+    addRings(p, b.rings);
+    addRings(land, b.rings);
+    return p;
+  });
+  ntaLines = new Path2D();
+  for (const n of NTAS) addRings(ntaLines, n.rings);
+}
+
+/** Share of a hexagon's restaurants in the top 20% (high or elevated) → a band colour (HEX_THRESHOLDS). */
 function hexColour(share: number): string {
-  if (share >= 0.45) return BAND_COLOUR.high;
-  if (share >= 0.25) return BAND_COLOUR.elevated;
-  if (share >= 0.1) return BAND_COLOUR.moderate;
+  for (const t of HEX_THRESHOLDS) if (share >= t.min) return BAND_COLOUR[t.band];
   return BAND_COLOUR.low;
+}
+
+function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, font: string): void {
+  ctx.font = font;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(255,255,255,0.9)";
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = "#222";
+  ctx.fillText(text, x, y);
+}
+
+/** Neighbourhood names (zoomed in) or borough names (zoomed out), over everything but the pins. */
+function drawLabels(ctx: CanvasRenderingContext2D, w: number, hh: number): void {
+  if (zoom() >= NTA_LABELS_ZOOM) {
+    for (const n of NTAS) {
+      if (!n.label) continue;
+      const x = wxOf(n.at[0]) * view.s + view.tx;
+      const y = wyOf(n.at[1]) * view.s + view.ty;
+      if (x < -60 || y < -10 || x > w + 60 || y > hh + 10) continue;
+      label(ctx, n.name, x, y, "11px system-ui, sans-serif");
+    }
+  } else {
+    for (const [name, lon, lat] of BOROUGH_LABELS)
+      label(ctx, name, wxOf(lon) * view.s + view.tx, wyOf(lat) * view.s + view.ty, "600 13px system-ui, sans-serif");
+  }
+}
+
+const PIN_R = 9;
+
+/** Numbered pins of the week's list, the selected restaurant ringed. */
+function drawPins(ctx: CanvasRenderingContext2D): void {
+  for (let k = pins.length - 1; k >= 0; k--) {
+    const p = pins[k];
+    if (p.i < 0 || Number.isNaN(wx[p.i])) continue;
+    const x = wx[p.i] * view.s + view.tx;
+    const y = wy[p.i] * view.s + view.ty;
+    ctx.beginPath();
+    ctx.arc(x, y, PIN_R, 0, Math.PI * 2);
+    ctx.fillStyle = "#12263a";
+    ctx.fill();
+    ctx.lineWidth = p.i === selected ? 3 : 1.5;
+    ctx.strokeStyle = p.i === selected ? "#f0b400" : "#fff";
+    ctx.stroke();
+    ctx.font = "700 10px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillStyle = "#fff";
+    ctx.fillText(String(p.rank), x, y + 0.5);
+  }
+  if (selected >= 0 && !pins.some((p) => p.i === selected) && !Number.isNaN(wx[selected])) {
+    ctx.beginPath();
+    ctx.arc(wx[selected] * view.s + view.tx, wy[selected] * view.s + view.ty, PIN_R + 2, 0, Math.PI * 2);
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "#f0b400";
+    ctx.stroke();
+  }
 }
 
 function draw(): void {
@@ -109,8 +212,16 @@ function draw(): void {
     ctx.fill(p, "evenodd");
     ctx.stroke(p);
   }
+  if (zoom() >= NTA_LINES_ZOOM) {
+    ctx.strokeStyle = "#9a9a92";
+    ctx.lineWidth = 0.6 / view.s;
+    ctx.stroke(ntaLines);
+  }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  if (!data) return;
+  if (!data) {
+    drawLabels(ctx, w, hh);
+    return;
+  }
   const n = data.n;
   const mode = zoom() >= POINTS_ZOOM ? "points" : "hexagons";
   canvas.dataset.mode = mode;
@@ -156,6 +267,11 @@ function draw(): void {
       c.n++;
       if (data.band[i] <= 1) c.top++;
     }
+    // Hexagons stop at the shore: clip to the boroughs' land.
+    ctx.save();
+    ctx.setTransform(dpr * view.s, 0, 0, dpr * view.s, dpr * view.tx, dpr * view.ty);
+    ctx.clip(land);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     for (const c of cells.values()) {
       const cx = HEX_R * sq3 * (c.q + c.r / 2);
       const cy = HEX_R * 1.5 * c.r;
@@ -173,7 +289,11 @@ function draw(): void {
       ctx.fill();
     }
     ctx.globalAlpha = 1;
+    ctx.restore();
   }
+  drawLabels(ctx, w, hh);
+  drawPins(ctx);
+  canvas.dataset.selected = selected >= 0 ? data.camis[selected] : "";
   byId("map-zoom").textContent =
     `Zoom ${zoom().toFixed(1)}× · ${mode === "points" ? "each dot is a restaurant" : "hexagons: share of restaurants in the top 20%"}`;
 }
@@ -197,7 +317,39 @@ function hit(x: number, y: number): number {
   return best;
 }
 
+/** The pin drawn under a screen point, or -1 (pins are on top, so they win over dots and hexagons). */
+function pinAt(x: number, y: number): number {
+  for (let k = 0; k < pins.length; k++) {
+    const i = pins[k].i;
+    if (i < 0 || Number.isNaN(wx[i])) continue;
+    const dx = wx[i] * view.s + view.tx - x;
+    const dy = wy[i] * view.s + view.ty - y;
+    if (dx * dx + dy * dy <= (PIN_R + 2) ** 2) return k;
+  }
+  return -1;
+}
+
+/** Select a restaurant (ring it, mark its row in the pinned list); `focusRow` moves focus to that row. */
+function select(i: number, focusRow: boolean): void {
+  selected = i;
+  for (const li of document.querySelectorAll<HTMLElement>("#map-pins li")) {
+    const on = data !== null && li.dataset.camis === data.camis[i];
+    if (on) li.setAttribute("aria-current", "true");
+    else li.removeAttribute("aria-current");
+    if (on && focusRow) {
+      li.scrollIntoView({ block: "nearest" });
+      li.querySelector("button")?.focus();
+    }
+  }
+  draw();
+}
+
 function onClick(x: number, y: number): void {
+  const k = pinAt(x, y);
+  if (k >= 0) {
+    select(pins[k].i, true);
+    return;
+  }
   if (zoom() < POINTS_ZOOM) {
     zoomAt(Math.min(POINTS_ZOOM / zoom(), 4) * 1.01, x, y);
     return;
@@ -239,14 +391,113 @@ const api = {
     return { x: wx[i] * view.s + view.tx, y: wy[i] * view.s + view.ty };
   },
   mode: () => canvas?.dataset.mode ?? null,
+  /** Where a place is drawn on the canvas (CSS pixels). */
+  screenOfLonLat(lon: number, lat: number): { x: number; y: number } {
+    return { x: wxOf(lon) * view.s + view.tx, y: wyOf(lat) * view.s + view.ty };
+  },
+  fit(): void {
+    fitView();
+    draw();
+  },
 };
 
-function legend(): HTMLElement {
-  return h(
-    "ul",
-    { class: "legend", "aria-label": "Risk bands" },
-    ...BANDS.map((b) => h("li", {}, h("span", { class: `swatch swatch-${b}` }), BAND_LABEL[b])),
+function legend(): HTMLElement[] {
+  const pctOf = (x: number) => `${Math.round(x * 100)}%`;
+  const hex = HEX_THRESHOLDS.map((t, k) => {
+    const upper = k === 0 ? null : HEX_THRESHOLDS[k - 1].min;
+    const range =
+      upper === null
+        ? `${pctOf(t.min)} or more`
+        : t.min === 0
+          ? `under ${pctOf(upper)}`
+          : `${pctOf(t.min)}–${pctOf(upper)}`;
+    return `${BAND_LABEL[t.band]} colour: ${range}`;
+  });
+  return [
+    h(
+      "ul",
+      { class: "legend", "aria-label": "Risk bands" },
+      ...BANDS.map((b) => h("li", {}, h("span", { class: `swatch swatch-${b}` }), BAND_LABEL[b])),
+      h("li", {}, h("span", { class: "swatch swatch-pin" }), "Numbered pin: the week's list"),
+    ),
+    h(
+      "p",
+      { class: "small", id: "map-thresholds" },
+      `Hexagons (zoomed out, clipped to land) show the share of their restaurants in the city's top 20%; the city average is 20%. ${hex.join("; ")}. Fainter hexagons hold fewer restaurants.`,
+    ),
+  ];
+}
+
+/** The week's list as numbered pins and a list beside the map, each selecting the other. */
+async function loadPins(): Promise<void> {
+  let list: Rankings | null = currentList();
+  if (!list) list = await getJson<Rankings>(rankingsUrl({ k: 20, borough: "", days: 0, notDue: false }));
+  const key = `${list.snapshot}|${list.items.map((i) => i.restaurant.camis).join(",")}`;
+  if (key === pinsKey) return;
+  pinsKey = key;
+  const index = new Map<string, number>();
+  if (data) for (let i = 0; i < data.n; i++) index.set(data.camis[i], i);
+  pins = list.items.map((it) => ({
+    camis: it.restaurant.camis,
+    rank: it.rank,
+    name: it.restaurant.name || it.restaurant.camis,
+    i: index.get(it.restaurant.camis) ?? -1,
+  }));
+  const where = list.borough ? ` in ${list.borough}` : "";
+  byId("pins-title").textContent = `Pinned: top ${pins.length}${where}`;
+  clear(
+    byId("map-pins"),
+    ...pins.map((p) =>
+      h(
+        "li",
+        { "data-camis": p.camis },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "link",
+            onclick: () => {
+              if (p.i >= 0) {
+                api.centre(p.camis, Math.max(zoom(), 6));
+                select(p.i, false);
+              }
+            },
+          },
+          `${p.rank}. ${p.name}`,
+        ),
+        " ",
+        h(
+          "button",
+          {
+            type: "button",
+            class: "small card-link",
+            "aria-label": `Risk card of ${p.name}`,
+            onclick: () => openCard(p.camis),
+          },
+          "card",
+        ),
+      ),
+    ),
   );
+}
+
+/** Find by CAMIS (exact) or name (any part, any case); the highest risk match is centred and ringed. */
+function search(q: string): void {
+  const status = byId("map-status");
+  if (!data) return;
+  const t = q.trim().toLowerCase();
+  if (!t) return;
+  const hits: number[] = [];
+  for (let i = 0; i < data.n; i++)
+    if (data.camis[i] === q.trim() || data.name[i].toLowerCase().includes(t)) hits.push(i);
+  if (hits.length === 0) {
+    status.textContent = `No active restaurant has "${q.trim()}" in its name or as its CAMIS.`;
+    return;
+  }
+  const i = hits.find((x) => !Number.isNaN(wx[x])) ?? hits[0];
+  if (!Number.isNaN(wx[i])) api.centre(data.camis[i], Math.max(zoom(), 8));
+  select(i, false);
+  status.textContent = `${hits.length} match${hits.length === 1 ? "" : "es"} for "${q.trim()}"; showing the highest risk: ${data.name[i]} (CAMIS ${data.camis[i]})${Number.isNaN(wx[i]) ? ", which has no location" : ""}.`;
 }
 
 function wire(): void {
@@ -311,6 +562,10 @@ function wire(): void {
   });
   byId("map-in").addEventListener("click", () => zoomAt(1.5, cssSize().w / 2, cssSize().h / 2));
   byId("map-out").addEventListener("click", () => zoomAt(1 / 1.5, cssSize().w / 2, cssSize().h / 2));
+  byId("map-search").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    search(byId<HTMLInputElement>("map-q").value);
+  });
   byId("map-reset").addEventListener("click", () => {
     fitView();
     draw();
@@ -319,12 +574,23 @@ function wire(): void {
   (window as unknown as { rodentMap: typeof api }).rodentMap = api;
 }
 
+/** When the map is shown again: pin the list as it is now (its filters may have changed). */
+export async function refreshPins(): Promise<void> {
+  if (!data) return;
+  try {
+    await loadPins();
+    draw();
+  } catch {
+    /* keep the pins shown; the list view says what failed */
+  }
+}
+
 export async function loadMap(): Promise<void> {
   if (!started) {
     started = true;
     wire();
     buildOutlines();
-    clear(byId("map-legend"), legend());
+    clear(byId("map-legend"), ...legend());
   }
   fitView();
   draw();
@@ -345,9 +611,11 @@ export async function loadMap(): Promise<void> {
     }
     status.textContent = `${placed.toLocaleString("en-US")} of ${d.n.toLocaleString("en-US")} active restaurants placed · data as of ${d.features_date} · model version ${d.model.version}`;
     byId("data-date").textContent = `Data as of ${d.features_date}`;
+    pinsKey = "";
+    await loadPins();
     byId("map-view").dataset.loaded = "1";
     draw();
   } catch (e) {
-    status.textContent = `Could not load the map: ${(e as Error).message}`;
+    status.textContent = errorText(e, "the map");
   }
 }

@@ -1,4 +1,6 @@
 import {
+  type Evaluation,
+  errorText,
   getJson,
   getOptional,
   type History,
@@ -8,6 +10,7 @@ import {
 } from "./api.js";
 import { byId, clear, h } from "./dom.js";
 import { num, pct, when } from "./format.js";
+import { boroughs, business, calibration, commands, gateChecks } from "./trust.js";
 
 // Model: what serves now (GET /v1/model), how each version was gated, its test metrics against the baselines
 // and the oracle, and the history of versions, promotions and rollbacks (GET /v1/model/history).
@@ -223,9 +226,10 @@ export async function loadModel(): Promise<void> {
   const out = byId("model-body");
   clear(out, h("p", { role: "status" }, "Loading…"));
   try {
-    const [info, hist] = await Promise.all([
+    const [info, hist, ev] = await Promise.all([
       getJson<ModelInfo>("/v1/model"),
       getOptional<History>("/v1/model/history"),
+      getOptional<Evaluation>("/v1/model/evaluation"),
     ]);
     const find = (ver: string) => hist?.versions.find((v) => v.version === ver);
     const reg = info.registry;
@@ -255,6 +259,28 @@ export async function loadModel(): Promise<void> {
         info.canary
           ? servedCard(info.canary, find(info.canary.version), info.canary_share, reg ? reg.canary : undefined)
           : h("article", { class: "panel" }, h("h3", {}, "Canary"), h("p", {}, "No canary is being tried now.")),
+      ),
+      h(
+        "section",
+        { "aria-labelledby": "trust-title", class: "trust" },
+        h("h3", { id: "trust-title" }, `Before trusting version ${info.champion.version}`),
+        ev
+          ? [
+              business(ev),
+              h("h4", {}, "Gate checks"),
+              gateChecks(ev),
+              h("h4", {}, "Calibration"),
+              calibration(ev),
+              h("h4", {}, "By borough"),
+              boroughs(ev),
+            ]
+          : h(
+              "p",
+              { class: "muted" },
+              "The evaluation of this version is not available from this service (no registry).",
+            ),
+        h("h4", {}, "Roll back or promote"),
+        commands(info, hist),
       ),
       // Full width below the cards: the metrics table has a column per measure, days earlier included.
       metricsTable(find(info.champion.version), info.champion),
@@ -286,6 +312,6 @@ export async function loadModel(): Promise<void> {
     byId("data-date").textContent = `Data as of ${info.serving.features_date}`;
     byId("model-view").dataset.loaded = info.champion.version;
   } catch (e) {
-    clear(out, h("p", { role: "alert" }, `Could not load the model: ${(e as Error).message}`));
+    clear(out, h("p", { role: "alert", class: "error" }, errorText(e, "the model")));
   }
 }

@@ -25,7 +25,7 @@ export const ENVIRONMENTS: Record<string, { namespace: string; values: string[] 
   "production+canary": { namespace: "rodent-production", values: ["values-production.yaml", "values-canary.yaml"] },
 };
 
-/** The service's metric names (issue 5 / the serve stage); histograms also expose _sum and _count. */
+/** The service's metric names (the serve stage); histograms also expose _sum and _count. */
 export const SERVICE_METRICS = [
   "rodent_http_requests_total",
   "rodent_http_request_duration_seconds_bucket",

@@ -25,7 +25,7 @@ function runStep(name: string, inputs: Record<string, string>, fake: { gate: boo
   const out = path.join(dir, "out");
   writeFileSync(path.join(dir, ".keep"), "");
   spawnSync("mkdir", ["-p", bin]);
-  // The stand-in prints what the real commands print with --json (issue 4/6 shapes), logging argv to stderr.
+  // The stand-in prints what the real commands print with --json (the same JSON shapes), logging argv to stderr.
   writeFileSync(
     path.join(bin, "rodent"),
     `#!/bin/sh

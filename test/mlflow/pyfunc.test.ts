@@ -1,4 +1,4 @@
-// MLflow gives the service's numbers (issue 14 §3): a model trained and logged by the pipeline to the real MLflow
+// MLflow gives the service's numbers (docs/model.md, MLflow flavors): a model trained and logged by the pipeline to the real MLflow
 // server the suite starts, loaded with MLflow's own Python client. Its python_function flavor must answer what
 // POST /v1/predict answers for the same real serving rows (within 1e-6), its xgboost flavor stays the raw booster,
 // the signature lists the feature schema, the input example predicts, and the run carries mlflow.user.

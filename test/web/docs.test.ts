@@ -1,5 +1,5 @@
 // /docs (Swagger UI) in a real browser (Debian's chromium via playwright-core) over plain http: the page renders the
-// operations and the console has no error, in particular no CSP violation (issue 16: the plugin's default CSP
+// operations and the console has no error, in particular no CSP violation (docs/hardening.md: the plugin's default CSP
 // blocked swagger-ui's inline style and asked for https with upgrade-insecure-requests).
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";

@@ -6,8 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { loadConfig } from "../../src/config/index.js";
-import { type ReplayResult, replayChartSvg, type WeekRecord } from "../../src/monitor/index.js";
-import { parseGatePolicy, runPipeline } from "../../src/pipeline/index.js";
+import {
+  parseGatePolicy,
+  type ReplayResult,
+  replayChartSvg,
+  runPipeline,
+  type WeekRecord,
+} from "../../src/pipeline/index.js";
 import { silentLogger } from "../../src/util/log.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");

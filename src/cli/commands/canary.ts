@@ -27,7 +27,7 @@ export function register(program: Command): void {
           },
         );
       }
-      const { compareFromMetrics } = await import("../../serve/canary-status.js");
+      const { compareFromMetrics } = await import("../../serve/index.js");
       const st = compareFromMetrics(text);
       const fmt = (v: number | null, unit = "") => (v === null ? "–" : `${v.toFixed(4)}${unit}`);
       emit(o.json, { url: base, ...st }, () => {

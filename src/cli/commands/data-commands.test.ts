@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { INSPECTION_HEADER, inspectionRow, tmpDir, writeDataFile } from "../../data/ingest/test-helpers.js";
+import { INSPECTION_HEADER, inspectionRow, tmpDir, writeDataFile } from "../../data/ingest/ingest.fixture.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const TSX = path.join(REPO, "node_modules", ".bin", "tsx");

@@ -3,8 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.js";
-import { LocalObjectStore, readManifest } from "../../data/index.js";
-import { writeSyntheticCity } from "../../data/synth/index.js";
+import { LocalObjectStore, readManifest, writeSyntheticCity } from "../../data/index.js";
 import { TRIGGER_STATE_KEY } from "../../monitor/index.js";
 import { MODEL_NAME, openPipelineContext } from "../../pipeline/index.js";
 import { cliEnv, cliRunner } from "../../test-support/cli.js";
@@ -70,13 +69,13 @@ describe("rodent monitor (CLI) on a dir: deployment", () => {
 
   it("check: a dry run decides and records nothing; windows are weeks of data, not calls", async () => {
     const policy = JSON.stringify({ signals: ["performance"], consecutive: 2, cooldownDays: 7 });
-    const dry = await rodent("monitor", "check", "--dry-run", "--json", "--policy", policy, "--performance-drop");
+    const dry = await rodent("monitor", "check", "--dry-run", "--json", "--trigger", policy, "--performance-drop");
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ fire: false, streak: 1, dry_run: true, launched: null });
     expect(await store.exists(TRIGGER_STATE_KEY)).toBe(false);
     // Two real checks on the same data, seconds apart: one window, so "2 consecutive windows" is not met.
     for (let i = 0; i < 2; i++) {
-      const r = await rodent("monitor", "check", "--json", "--policy", policy, "--performance-drop");
+      const r = await rodent("monitor", "check", "--json", "--trigger", policy, "--performance-drop");
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ fire: false, streak: 1, source: SOURCE });
     }
@@ -86,7 +85,7 @@ describe("rodent monitor (CLI) on a dir: deployment", () => {
 
   it("check: a retrain it starts trains on the deployment's source (dir:), never the demo's synth:1", async () => {
     const policy = JSON.stringify({ signals: ["performance"], consecutive: 1, cooldownDays: 0 });
-    const r = await rodent("monitor", "check", "--json", "--policy", policy, "--performance-drop");
+    const r = await rodent("monitor", "check", "--json", "--trigger", policy, "--performance-drop");
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ fire: true, source: SOURCE, signals: ["performance"] });

@@ -1,6 +1,6 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import type { ObjectStore } from "../../data/index.js";
 import { latestSnapshot, readManifest, type SnapshotManifest } from "../../data/index.js";
-import type { ObjectStore } from "../../data/object-store.js";
 import { RodentError } from "../../errors.js";
 import { buildTrainingSet, dayNumber, isoOfDay, loadCity } from "../../features/index.js";
 import type { Model } from "../../model/index.js";
@@ -300,7 +300,10 @@ export function register(program: Command): void {
       "--source <source>",
       "the deployment's source for a retrain (default RODENT_SOURCE, else the champion's); another source than the champion's fails",
     )
-    .option("--policy <json>", "trigger policy JSON (signals, consecutive, cooldownDays, minDriftedFeatures, …)")
+    .option("--trigger <json>", "trigger policy JSON (signals, consecutive, cooldownDays, minDriftedFeatures, …)")
+    // One flag vocabulary (README, Commands): --trigger is the trigger policy here and in `rodent replay`, --policy
+    // a retraining policy's name. The old spelling still works for scripts written against it.
+    .addOption(new Option("--policy <json>", "old name of --trigger").hideHelp())
     .option(
       "--performance-drop",
       "count a realised-performance drop in this window (default: the latest `monitor outcomes` report)",
@@ -311,6 +314,7 @@ export function register(program: Command): void {
       async (o: {
         url?: string;
         source?: string;
+        trigger?: string;
         policy?: string;
         performanceDrop?: boolean;
         dryRun?: boolean;
@@ -318,18 +322,19 @@ export function register(program: Command): void {
       }) => {
         const { config, log } = context();
         let policy = DEFAULT_TRIGGER_POLICY;
-        if (o.policy) {
+        const triggerJson = o.trigger ?? o.policy;
+        if (triggerJson) {
           let raw: unknown;
           try {
-            raw = JSON.parse(o.policy);
+            raw = JSON.parse(triggerJson);
           } catch {
-            throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--policy: not JSON: ${o.policy}`);
+            throw new RodentError("RODENT_ERR_INVALID_ARGUMENT", `--trigger: not JSON: ${triggerJson}`);
           }
           const r = TriggerPolicySchema.safeParse(raw);
           if (!r.success)
             throw new RodentError(
               "RODENT_ERR_INVALID_ARGUMENT",
-              `--policy: ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`,
+              `--trigger: ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`,
             );
           policy = r.data;
         }

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../../data/object-store.js";
+import { LocalObjectStore } from "../../data/index.js";
 import { acquireRunLock } from "../../pipeline/index.js";
 import { cliEnv, cliRunner } from "../../test-support/cli.js";
 import { openEmbeddedTracking } from "../../tracking/index.js";

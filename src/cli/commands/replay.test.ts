@@ -4,8 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalObjectStore } from "../../data/index.js";
-import { writeSyntheticCity } from "../../data/synth/index.js";
+import { LocalObjectStore, writeSyntheticCity } from "../../data/index.js";
 import { cliEnv, cliRunner } from "../../test-support/cli.js";
 import { silentLogger } from "../../util/log.js";
 

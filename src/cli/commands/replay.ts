@@ -1,23 +1,21 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/index.js";
-import { canonicalSource, LocalObjectStore, type ObjectStore, parseSource, S3ObjectStore } from "../../data/index.js";
-import { parseScenario, SCENARIOS } from "../../data/synth/index.js";
+import {
+  canonicalSource,
+  LocalObjectStore,
+  type ObjectStore,
+  parseScenario,
+  parseSource,
+  S3ObjectStore,
+  SCENARIOS,
+} from "../../data/index.js";
 import { RodentError } from "../../errors.js";
 import { dayNumber } from "../../features/index.js";
 import { parseParams } from "../../model/index.js";
-import {
-  DEFAULT_TRIGGER_POLICY,
-  type ReplayPolicy,
-  type ReplayResult,
-  recommendPolicy,
-  replayChartSvg,
-  replayCsv,
-  runReplay,
-  TriggerPolicySchema,
-} from "../../monitor/index.js";
+import { DEFAULT_TRIGGER_POLICY, TriggerPolicySchema } from "../../monitor/index.js";
 import {
   collect,
   DEFAULT_REPLAY_RETRAIN,
@@ -25,6 +23,12 @@ import {
   openPipelineContext,
   parseAssignments,
   prepareReplay,
+  type ReplayPolicy,
+  type ReplayResult,
+  recommendPolicy,
+  replayChartSvg,
+  replayCsv,
+  runReplay,
 } from "../../pipeline/index.js";
 import { context, emit } from "../context.js";
 
@@ -93,7 +97,8 @@ export function register(program: Command): void {
     .option("--scale <x>", "synthetic city scale (1 ≈ 27,000 restaurants)", "0.2")
     .option("--train-years <n>", "years of history each retrain learns from", String(DEFAULT_REPLAY_RETRAIN.trainYears))
     .option("--param <name=value>", "training parameter override (repeatable)", collect, [])
-    .option("--gate <file>", "gate policy file (YAML or JSON)")
+    .option("--gates <file>", "gate policy file (YAML or JSON), as for `rodent pipeline run`")
+    .addOption(new Option("--gate <file>", "old name of --gates").hideHelp())
     .option("--trigger <json>", 'retrain trigger policy as JSON, e.g. \'{"consecutive":2,"cooldownDays":28}\'')
     .option("--out <dir>", "output folder (default RODENT_HOME/replay/latest)")
     .option("--json", "print one JSON document on stdout")
@@ -141,7 +146,7 @@ export function register(program: Command): void {
         trigger = r.data;
       }
       const params = parseParams({ ...REPLAY_PARAMS, ...parseAssignments(o.param as string[]) });
-      const gate = loadGatePolicy(o.gate as string | undefined);
+      const gate = loadGatePolicy((o.gates ?? o.gate) as string | undefined);
       const scenarioStart =
         (o.scenarioStart as string | undefined) ?? iso(fromDay + Math.floor(((toDay - fromDay) * 2) / 3));
       // Four years of city before the replay starts: the first champion has three years to learn from, and the

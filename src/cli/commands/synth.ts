@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { DEFAULT_SYNTH, parseScenario, SCENARIOS, writeSyntheticCity } from "../../data/synth/index.js";
+import { DEFAULT_SYNTH, parseScenario, SCENARIOS, writeSyntheticCity } from "../../data/index.js";
 import { RodentError } from "../../errors.js";
 import { context, emit } from "../context.js";
 

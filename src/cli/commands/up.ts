@@ -43,7 +43,7 @@ export function register(program: Command): void {
           }),
         );
         if (!o.json) process.stdout.write(`${formatPipelineSummary(result, details)}\n\n`);
-        const { startServer } = await import("../../serve/server.js");
+        const { startServer } = await import("../../serve/index.js");
         const srv = await startServer({ config, log, port: o.port === undefined ? undefined : Number(o.port) });
         const s = srv.host.state;
         const top = s.champion && s.city ? s.city.set.camis[s.champion.order[0]] : null;

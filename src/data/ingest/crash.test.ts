@@ -1,16 +1,17 @@
 // kill -9 during ingest: only complete snapshots are ever listed, and the next ingest succeeds.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../util/log.js";
+import { ownerAlive, type ProcessOwner } from "../../util/process-owner.js";
 import { LocalObjectStore, type ObjectStore } from "../object-store.js";
 import { listSnapshots } from "../snapshot/store.js";
+import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./ingest.fixture.js";
 import { ingest } from "./ingest.js";
-import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./test-helpers.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const TSX = path.join(REPO, "node_modules", ".bin", "tsx");
@@ -97,6 +98,12 @@ await ingest({ store: new LocalObjectStore(${JSON.stringify(config.store.kind ==
     const tmpBase = path.join(config.home, "tmp");
     const left = readdirSync(tmpBase).filter((d) => d.startsWith("ingest-"));
     expect(left).toHaveLength(1);
+    // The tsx wrapper exits before the kernel has finished the ingest process under it (SIGKILL is not instant on
+    // a loaded machine): wait until the folder's owner is really gone, which is the premise of this test.
+    const owner = JSON.parse(readFileSync(path.join(tmpBase, left[0], "owner.json"), "utf8")) as ProcessOwner;
+    for (let t0 = Date.now(); ownerAlive(owner) && Date.now() - t0 < 10_000; )
+      await new Promise((r) => setTimeout(r, 50));
+    expect(ownerAlive(owner)).toBe(false);
     const keys = await store.list("snapshots/");
     const stray = keys.filter((k) => !k.startsWith(`snapshots/${earlier.snapshot}/`));
     expect(stray.length).toBeGreaterThan(0); // data files were written…

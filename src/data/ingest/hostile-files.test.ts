@@ -1,4 +1,4 @@
-// Hostile and odd data files (issue 16): links followed, loops/dangling links/FIFOs named in an error (never skipped
+// Hostile and odd data files (docs/hardening.md): links followed, loops/dangling links/FIFOs named in an error (never skipped
 // and never waited on), a JSON error body where records are expected is an error, and text that is not clean
 // UTF-8 (invalid bytes, NUL, bidi overrides) is quarantined with a reason instead of reaching a snapshot.
 import { execFileSync } from "node:child_process";
@@ -10,8 +10,8 @@ import { silentLogger } from "../../util/log.js";
 import { LocalObjectStore } from "../object-store.js";
 import { loadRecords } from "../snapshot/store.js";
 import { SUSPECT_TEXT } from "../validate/text.js";
+import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./ingest.fixture.js";
 import { ingest, validateFiles } from "./ingest.js";
-import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./test-helpers.js";
 
 function setup() {
   const config = testConfig();

@@ -10,8 +10,8 @@ import { LocalObjectStore, streamToBuffer } from "../object-store.js";
 import { listSnapshots, loadRecords, readManifest, readRecords } from "../snapshot/store.js";
 import { isBalanced } from "../validate/quality.js";
 import type { QuarantineEntry } from "../validate/quarantine.js";
+import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./ingest.fixture.js";
 import { ingest, validateFiles } from "./ingest.js";
-import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./test-helpers.js";
 
 async function quarantineOf(store: LocalObjectStore, id: string): Promise<QuarantineEntry[]> {
   const m = await readManifest(store, id);

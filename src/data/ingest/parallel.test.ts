@@ -8,9 +8,9 @@ import { silentLogger } from "../../util/log.js";
 import { LocalObjectStore, streamToBuffer } from "../object-store.js";
 import { loadRecords, readManifest } from "../snapshot/store.js";
 import { isBalanced } from "../validate/quality.js";
+import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./ingest.fixture.js";
 import { ingest } from "./ingest.js";
 import { ParseFarm } from "./parse-farm.js";
-import { INSPECTION_HEADER, inspectionRow, testConfig, tmpDir, writeDataFile } from "./test-helpers.js";
 
 const CODES = ["04L", "04K", "10F", "02G", "08A"];
 

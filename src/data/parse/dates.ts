@@ -111,12 +111,5 @@ export function parseDay(s: string): string | null {
   return t === null ? null : t.slice(0, 10);
 }
 
-/** Integer days since 1970-01-01 UTC of a "YYYY-MM-DD…" string. */
-export function dayNumber(iso: string): number {
-  return Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000);
-}
-
-/** "YYYY-MM-DD" of a day number. */
-export function dayString(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
-}
+// Day numbers of parsed dates: src/util/days.ts.
+export { dayNumber, isoOfDay as dayString } from "../../util/days.js";

@@ -1,5 +1,5 @@
 // The synthetic NYC: restaurants, DOHMH inspections, 311 rat sightings and Central Park weather in the real export
-// formats, plus a truth file with each inspection's true rodent probability. See README "Synthetic NYC".
+// formats, plus a truth file with each inspection's true rodent probability. See docs/data.md "The synthetic NYC".
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { RodentError } from "../../errors.js";

@@ -1,6 +1,6 @@
 import type { Reason } from "./spec.js";
 
-// Text that must not reach a snapshot, and from there the API and the web page (issue 16): bytes that were not
+// Text that must not reach a snapshot, and from there the API and the web page (docs/hardening.md): bytes that were not
 // UTF-8 (decoded as U+FFFD), control characters (NUL and the rest of C0 except tab, newline and carriage return;
 // DEL), and the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make a name display as
 // something else ("Trojan Source"). Decision: such a row is quarantined with the field and the reason, never

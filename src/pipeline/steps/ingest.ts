@@ -1,6 +1,5 @@
+import type { DatasetName, SynthOptions } from "../../data/index.js";
 import { type DatasetSummary, ingest, readManifest } from "../../data/index.js";
-import type { DatasetName } from "../../data/records.js";
-import type { SynthOptions } from "../../data/synth/index.js";
 import { isRodentError } from "../../errors.js";
 import type { PipelineContext } from "../context.js";
 import { cachedStep } from "../step-cache.js";

@@ -1,8 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { isoOfDay } from "../../features/index.js";
-import { buildReferenceProfile } from "../../features/profile.js";
+import { buildReferenceProfile, isoOfDay } from "../../features/index.js";
 import {
   type CalibrationSelection,
   type EvalMetrics,

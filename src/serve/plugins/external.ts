@@ -1,3 +1,5 @@
+import { constants as zlib } from "node:zlib";
+import compress from "@fastify/compress";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import underPressure, { type FastifyUnderPressureOptions } from "@fastify/under-pressure";
@@ -33,6 +35,15 @@ export const DEFAULT_PRESSURE: PressureLimits = { maxEventLoopDelay: 1000, retry
 /** Third-party plugins: overload shedding, then the OpenAPI document and its UI (assets bundled, no CDN). */
 export default fp(
   async function external(app: FastifyInstance, opts: { pressure: PressureLimits; version: string }) {
+    // brotli or gzip for JSON and the page's assets when the client asks (GET /v1/restaurants: 2.2 MB → ~0.4 MB).
+    // Answers are compressed per request, so brotli runs at quality 4 (close to gzip -9 in size, a fraction of
+    // quality 11's CPU); bodies under 1 KiB go as they are.
+    await app.register(compress, {
+      global: true,
+      threshold: 1024,
+      encodings: ["br", "gzip"],
+      brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    });
     // The delay histogram starts at registration, so its first sample covers boot (schema compilation, on a
     // busy machine over a second). Shedding on that would refuse the first requests of a healthy process.
     let readyAt = Number.POSITIVE_INFINITY;

@@ -11,6 +11,8 @@ export interface ServiceMetrics {
   duration: Histogram<"route" | "model_version">;
   /** Observed a batch at a time (batch-histogram.ts): POST /v1/predict scores up to 1000 rows per request. */
   score: BatchHistogram<"model_version" | "role">;
+  /** The exposition /metrics serves: this registry's, or with --workers every worker's aggregated (cluster.ts). */
+  text: () => Promise<string>;
 }
 
 /**
@@ -45,6 +47,8 @@ export function createServiceMetrics(host: ModelHost): ServiceMetrics {
     help: "1 for each model being served, labelled by version, alias, role, training time and data snapshot",
     labelNames: ["version", "alias", "role", "trained_at", "snapshot"] as const,
     registers,
+    // Across workers (--workers): 1 for each version any worker serves, not the number of workers.
+    aggregator: "max",
     collect() {
       this.reset();
       const s = host.state;
@@ -68,6 +72,8 @@ export function createServiceMetrics(host: ModelHost): ServiceMetrics {
     help: "Model versions (or serving tables) refused at load or smoke check; the previous one kept serving",
     labelNames: ["role"] as const,
     registers,
+    // Every worker loads (and refuses) the same version: one refusal, not one per worker.
+    aggregator: "max",
     collect() {
       this.reset();
       for (const [role, n] of Object.entries(host.failures)) this.inc({ role }, n);
@@ -77,11 +83,12 @@ export function createServiceMetrics(host: ModelHost): ServiceMetrics {
     name: "rodent_canary_share",
     help: "Share of keyed traffic answered by the canary (0 when no canary is loaded)",
     registers,
+    aggregator: "max",
     collect() {
       this.set(host.state.canaryShare);
     },
   });
-  return { registry, requests, duration, score };
+  return { registry, requests, duration, score, text: () => registry.metrics() };
 }
 
 declare module "fastify" {
@@ -95,11 +102,30 @@ export default fp(
   async function metrics(app: FastifyInstance, opts: { host: ModelHost }) {
     const m = createServiceMetrics(opts.host);
     app.decorate("metrics", m);
-    app.addHook("onResponse", async (req, reply) => {
+    // The children per label set are kept: prom-client hashes the labels on every inc()/observe() otherwise,
+    // a measurable share of a lookup that is otherwise a ready buffer. The key space is small (routes × methods ×
+    // statuses × live versions). Callback style: an async hook costs a promise per request.
+    const children = new Map<string, { inc(): void; observe(v: number): void }>();
+    app.addHook("onResponse", (req, reply, done) => {
       const route = req.routeOptions.url ?? "unmatched";
       const version = (reply.getHeader("x-model-version") as string | undefined) ?? "none";
-      m.requests.inc({ route, method: req.method, status_code: String(reply.statusCode), model_version: version });
-      m.duration.observe({ route, model_version: version }, reply.elapsedTime / 1000);
+      const status = reply.statusCode;
+      const key = `${route} ${req.method} ${status} ${version}`;
+      let c = children.get(key);
+      if (c === undefined) {
+        const counter = m.requests.labels({
+          route,
+          method: req.method,
+          status_code: String(status),
+          model_version: version,
+        });
+        const hist = m.duration.labels({ route, model_version: version });
+        c = { inc: () => counter.inc(), observe: (v) => hist.observe(v) };
+        children.set(key, c);
+      }
+      c.inc();
+      c.observe(reply.elapsedTime / 1000);
+      done();
     });
   },
   { name: "rodent-metrics" },

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { Gauge } from "prom-client";
-import type { ObjectStore } from "../../data/object-store.js";
+import type { ObjectStore } from "../../data/index.js";
 import type { CityData } from "../../features/index.js";
-import { readProfile } from "../../features/profile.js";
+import { readProfile } from "../../features/index.js";
 import {
   computeDrift,
   type DriftReport,
@@ -222,6 +222,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
   setImmediate(() => void population.get());
 
   const registers = [app.metrics.registry];
+  // With --workers each worker computes these: drift is the worst worker's (max), live rows are summed.
   const current = (): MonitorWindow | null => {
     void population.get(); // recompute when the champion or snapshot changed since
     return population.last()?.window ?? null;
@@ -231,6 +232,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     help: "PSI of each feature (one-hot groups as one): the population now against 52 weeks earlier (docs/monitoring.md)",
     labelNames: ["feature"] as const,
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       for (const c of current()?.population?.columns ?? []) this.set({ feature: c.name }, c.psi);
@@ -240,6 +242,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_score_drift_psi",
     help: "PSI of the champion's scores of the population now against 52 weeks earlier",
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const r = current()?.population;
@@ -251,6 +254,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     help: "1 when a column of the population drifts by the documented rule (significant and PSI ≥ 0.2)",
     labelNames: ["feature"] as const,
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const r = current()?.population;
@@ -264,6 +268,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     help: "311 sightings per borough against the rest of the city and the same weeks a year before (1 = no change)",
     labelNames: ["borough"] as const,
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       for (const b of current()?.stream?.boroughs ?? [])
@@ -275,6 +280,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     help: "1 when a borough's 311 sightings changed significantly against the rest of the city (or citywide volume: borough=all)",
     labelNames: ["borough"] as const,
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const s = current()?.stream;
@@ -287,6 +293,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_monitor_verdict",
     help: "The monitoring window's verdict: 0 ok, 1 watch, 2 act",
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const w = current();
@@ -297,6 +304,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_live_window_rows",
     help: "Rows the champion scored for requests since it loaded (the request sample draws from them)",
     registers,
+    aggregator: "sum",
     collect() {
       this.reset();
       if (win) this.set(win.sample.total);
@@ -306,6 +314,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
     name: "rodent_model_trained_timestamp_seconds",
     help: "When the served champion was trained (Unix seconds); staleness alerts read it",
     registers,
+    aggregator: "max",
     collect() {
       this.reset();
       const t = Date.parse(String(host.state.champion?.model.meta.createdAt ?? ""));
@@ -329,6 +338,7 @@ async function monitoring(app: FastifyInstance, opts: MonitoringOptions) {
       help,
       labelNames: ["model_version"] as const,
       registers,
+      aggregator: "first",
       collect() {
         this.reset();
         const v = outcomes ? pick(outcomes) : null;

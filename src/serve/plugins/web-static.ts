@@ -3,7 +3,7 @@ import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
-// The web page (issue 8): files built by `npm run build` into dist/web (scripts/build-web.mjs). Asset names carry
+// The web page: files built by `npm run build` into dist/web (scripts/build-web.mjs). Asset names carry
 // a content hash, so they are cached for a year as immutable; index.html names the current ones and is
 // revalidated on every load, so a new build shows up at the next page load.
 

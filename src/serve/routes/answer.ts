@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import { BOROUGHS } from "../../data/records.js";
+import { BOROUGHS } from "../../data/index.js";
 import { RodentError } from "../../errors.js";
 import type { HostState } from "../model-host.js";
 import type { ServedModel, ServingCity } from "../served-model.js";

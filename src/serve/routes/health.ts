@@ -21,7 +21,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   });
   app.get("/metrics", { schema: { hide: true }, config: exempt }, async (_req, reply) => {
     reply.header("content-type", app.metrics.registry.contentType);
-    return app.metrics.registry.metrics();
+    return app.metrics.text();
   });
 };
 export default health;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { errorCodes } from "fastify";
 import { RodentError } from "../../errors.js";
-import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../../features/index.js";
 import { bandOf, topFraction } from "../bands.js";
 import { readBodyChunks } from "../body-chunks.js";
 import { keyFraction, rowFraction } from "../canary.js";

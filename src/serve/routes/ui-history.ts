@@ -12,6 +12,8 @@ export interface HistorySource {
   modelName: string;
   listVersions(): Promise<ModelVersion[]>;
   getRun(runId: string): Promise<RunRecord>;
+  /** The text of a run's artifact (evaluation.json, gate.json); rejects when it does not exist. */
+  readArtifact?(runId: string, artifactPath: string): Promise<string>;
 }
 
 /** Headline numbers kept per version: the test window's, the baselines' and the oracle's. */

@@ -9,6 +9,9 @@ const Outcome = Type.Object({
 
 export const ReloadResponse = Type.Object({
   generation: Type.Integer(),
+  deferred: Type.Optional(
+    Type.Boolean({ description: "with --workers: the workers saw different versions, so none swapped; retried" }),
+  ),
   city: Outcome,
   champion: Outcome,
   canary: Outcome,

@@ -1,5 +1,5 @@
 import { type Static, type TObject, type TSchema, Type } from "@sinclair/typebox";
-import type { FeatureSchema } from "../../features/schema.js";
+import type { FeatureSchema } from "../../features/index.js";
 import { AnsweredBy, ErrorResponse, RiskBand } from "./common.js";
 
 /** Documented batch limit of POST /v1/predict. */

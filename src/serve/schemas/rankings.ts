@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { BOROUGHS } from "../../data/records.js";
-import { AnsweredBy, ErrorResponse, Reason, RiskBand } from "./common.js";
+import { AnsweredBy, ErrorResponse, factsFields } from "./common.js";
 import { Restaurant } from "./risk.js";
 
 export const MAX_K = 500;
@@ -22,24 +22,37 @@ export const RankingsQuery = Type.Object({
   k: Type.Optional(
     Type.Integer({ minimum: 1, maximum: MAX_K, default: DEFAULT_K, description: `how many restaurants (1–${MAX_K})` }),
   ),
+  not_inspected_days: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      description: "leave out restaurants inspected in the last N days before the features date (0–3650)",
+    }),
+  ),
+  not_due: Type.Optional(
+    Type.Boolean({ description: "true: leave out restaurants with a re-inspection or reopening already due" }),
+  ),
 });
 export type RankingsQuery = Static<typeof RankingsQuery>;
 
 export const RankedRestaurant = Type.Object({
   rank: Type.Integer({
-    description: "rank in this list (city or borough) by the model's raw score; equal raw scores share a rank",
+    description:
+      "rank in this list (city or borough) by the model's raw score; equal raw scores share a rank; filters skip rows without renumbering",
   }),
-  city_rank: Type.Integer({ description: "rank in the whole city, as in /v1/restaurants/{camis}/risk" }),
   restaurant: Restaurant,
-  probability: Type.Number({ description: "calibrated probability, strictly between 0 and 1" }),
-  band: RiskBand,
-  reasons: Type.Array(Reason),
+  ...factsFields,
 });
 
 export const RankingsResponse = Type.Object({
   borough: Type.Union([Type.String(), Type.Null()]),
   k: Type.Integer(),
   total: Type.Integer({ description: "active restaurants in the list (city or borough)" }),
+  matching: Type.Integer({ description: "restaurants in the list that pass the filters (total when none)" }),
+  filters: Type.Object({
+    not_inspected_days: Type.Union([Type.Integer(), Type.Null()]),
+    not_due: Type.Boolean(),
+  }),
   features_date: Type.String(),
   snapshot: Type.String(),
   model: AnsweredBy,

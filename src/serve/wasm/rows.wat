@@ -1,16 +1,21 @@
 ;; The byte parser of POST /v1/predict bodies (see ../rows-parser.ts, which lays out the memory and runs it).
-;; It takes {"rows":[{"<f0>":v,...,"<fF-1>":v},...]} with keys in schema order, JSON whitespace, numbers or null,
-;; and writes the column-major float32 table; anything else returns -1 and the request takes the general path.
+;; It takes {"rows":[{"<f>":v,...},...]} with every feature once per row in any key order, JSON whitespace, numbers
+;; or null, and writes the column-major float32 table; anything else returns -1 and the request takes the general
+;; path. Keys are matched against a learned order: at position j of a row the key expected first is the one found
+;; at position j of the previous row (ord[j], schema order at first), compared inline; only on a miss are all keys
+;; tried, and ord[j] learns the one found. So rows that share any one order cost one compare per key, as the
+;; schema's order does. stamp[d] = row + 1 once key d is seen in that row: a repeated key returns -1.
 ;; Numbers whose mantissa exceeds 2^53 - 1 or whose decimal exponent is beyond ±22 are not converted here: their
 ;; (slot, start, end) go to a list that the JS side converts with Number(), as JSON.parse would.
 ;;
-;; parse(body, len, desc, F, out, cap, hard, pow) -> rows, or -1
+;; parse(body, len, desc, F, out, cap, hard, pow, ord, stamp) -> rows, or -1
 ;;   body[0 .. len) the request bytes, followed by a 0 byte (never valid there) and some readable padding
 ;;   desc: 16 bytes per key (i32 offset of its bytes, i32 length, i32 1 if an indicator feature, unused);
 ;;         keys 0 .. F-1 are the features with their quotes, key F is "rows" with its quotes
 ;;   out: f32 table, column j at out + 4 * (j * cap + i); at most cap rows
 ;;   hard: i32 triples (slot j * cap + i, start, end), their count in the global $nhard
 ;;   pow: f64 10^0 .. 10^22
+;;   ord: i32 per key position, the key index expected there (kept across calls); stamp: i32 per key, zeroed
 (module
   (memory (export "memory") 1)
   (global $nhard (export "nhard") (mut i32) (i32.const 0))
@@ -57,10 +62,10 @@
 
   (func (export "parse")
     (param $body i32) (param $len i32) (param $desc i32) (param $F i32) (param $out i32) (param $cap i32)
-    (param $hard i32) (param $pow i32) (result i32)
+    (param $hard i32) (param $pow i32) (param $ord i32) (param $stamp i32) (result i32)
     (local $p i32) (local $c i32) (local $n i32) (local $j i32) (local $neg i32) (local $m i64) (local $digits i32)
     (local $e10 i32) (local $e i32) (local $esign i32) (local $inexact i32) (local $start i32) (local $v f64)
-    (local $slot i32) (local $nh i32) (local $k i32) (local $kn i32)
+    (local $slot i32) (local $nh i32) (local $k i32) (local $kn i32) (local $d i32) (local $q i32)
     (local.set $nh (i32.const 0))
     (local.set $p (local.get $body))
     (if (i32.le_u (i32.load8_u (local.get $p)) (i32.const 32)) (then (local.set $p (call $ws (local.get $p)))))
@@ -89,33 +94,55 @@
             (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 44)) (then (return (i32.const -1)))) ;; ,
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (if (i32.le_u (i32.load8_u (local.get $p)) (i32.const 32)) (then (local.set $p (call $ws (local.get $p)))))))
-        ;; the key, inline (a call per feature costs more than the compare), 8 bytes at a time
-        (local.set $k (i32.load (i32.add (local.get $desc) (i32.shl (local.get $j) (i32.const 4)))))
-        (local.set $kn (i32.load offset=4 (i32.add (local.get $desc) (i32.shl (local.get $j) (i32.const 4)))))
-        (block $tail
-          (loop $words
-            (br_if $tail (i32.lt_u (local.get $kn) (i32.const 8)))
-            (if (i64.ne (i64.load (local.get $p)) (i64.load (local.get $k))) (then (return (i32.const -1))))
-            (local.set $p (i32.add (local.get $p) (i32.const 8)))
-            (local.set $k (i32.add (local.get $k) (i32.const 8)))
-            (local.set $kn (i32.sub (local.get $kn) (i32.const 8)))
-            (br $words)))
-        ;; the last 1-7 bytes: one 8-byte compare under a mask (the bytes past the key and past p are readable)
-        (if (local.get $kn)
-          (then
-            (if (i64.ne
-                  (i64.and
-                    (i64.xor (i64.load (local.get $p)) (i64.load (local.get $k)))
-                    (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $kn) (i32.const 3))))
-                      (i64.const 1)))
-                  (i64.const 0))
-              (then (return (i32.const -1))))
-            (local.set $p (i32.add (local.get $p) (local.get $kn)))))
+        ;; the expected key ord[j], inline (a call per feature costs more than the compare), 8 bytes at a time
+        (local.set $d (i32.load (i32.add (local.get $ord) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $k (i32.load (i32.add (local.get $desc) (i32.shl (local.get $d) (i32.const 4)))))
+        (local.set $kn (i32.load offset=4 (i32.add (local.get $desc) (i32.shl (local.get $d) (i32.const 4)))))
+        (local.set $q (local.get $p))
+        (block $matched
+          (block $miss
+            (block $tail
+              (loop $words
+                (br_if $tail (i32.lt_u (local.get $kn) (i32.const 8)))
+                (br_if $miss (i64.ne (i64.load (local.get $q)) (i64.load (local.get $k))))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (local.set $kn (i32.sub (local.get $kn) (i32.const 8)))
+                (br $words)))
+            ;; the last 1-7 bytes: one 8-byte compare under a mask (the bytes past the key and past q are readable)
+            (if (local.get $kn)
+              (then
+                (br_if $miss
+                  (i64.ne
+                    (i64.and
+                      (i64.xor (i64.load (local.get $q)) (i64.load (local.get $k)))
+                      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $kn) (i32.const 3))))
+                        (i64.const 1)))
+                    (i64.const 0)))
+                (local.set $q (i32.add (local.get $q) (local.get $kn)))))
+            (br $matched))
+          ;; another order: try every feature key, and expect the one found here in the next row
+          (local.set $d (i32.const 0))
+          (loop $search
+            (if (i32.ge_u (local.get $d) (local.get $F)) (then (return (i32.const -1))))
+            (local.set $q (call $key (local.get $p) (local.get $desc) (local.get $d)))
+            (if (i32.ge_s (local.get $q) (i32.const 0))
+              (then
+                (i32.store (i32.add (local.get $ord) (i32.shl (local.get $j) (i32.const 2))) (local.get $d))
+                (br $matched)))
+            (local.set $d (i32.add (local.get $d) (i32.const 1)))
+            (br $search)))
+        (local.set $p (local.get $q))
+        ;; a key seen twice in one row: the general path names it
+        (if (i32.eq (i32.load (i32.add (local.get $stamp) (i32.shl (local.get $d) (i32.const 2))))
+              (i32.add (local.get $n) (i32.const 1)))
+          (then (return (i32.const -1))))
+        (i32.store (i32.add (local.get $stamp) (i32.shl (local.get $d) (i32.const 2))) (i32.add (local.get $n) (i32.const 1)))
         (if (i32.le_u (i32.load8_u (local.get $p)) (i32.const 32)) (then (local.set $p (call $ws (local.get $p)))))
         (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 58)) (then (return (i32.const -1)))) ;; :
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (if (i32.le_u (i32.load8_u (local.get $p)) (i32.const 32)) (then (local.set $p (call $ws (local.get $p)))))
-        (local.set $slot (i32.add (i32.mul (local.get $j) (local.get $cap)) (local.get $n)))
+        (local.set $slot (i32.add (i32.mul (local.get $d) (local.get $cap)) (local.get $n)))
         (local.set $c (i32.load8_u (local.get $p)))
         (if (i32.eq (local.get $c) (i32.const 110)) ;; n
           (then
@@ -212,7 +239,7 @@
                       (f64.mul (local.get $v)
                         (f64.load (i32.add (local.get $pow) (i32.shl (local.get $e10) (i32.const 3))))))))
                 (if (local.get $neg) (then (local.set $v (f64.neg (local.get $v)))))
-                (if (i32.load offset=8 (i32.add (local.get $desc) (i32.shl (local.get $j) (i32.const 4))))
+                (if (i32.load offset=8 (i32.add (local.get $desc) (i32.shl (local.get $d) (i32.const 4))))
                   (then
                     (if (i32.and (f64.ne (local.get $v) (f64.const 0)) (f64.ne (local.get $v) (f64.const 1)))
                       (then (return (i32.const -1))))))

@@ -1,7 +1,7 @@
-import { canonicalSource, loadRecords } from "../data/index.js";
-import { BOROUGHS } from "../data/records.js";
-import type { SynthOptions } from "../data/synth/index.js";
+import type { SynthOptions } from "../../data/index.js";
+import { BOROUGHS, canonicalSource, loadRecords } from "../../data/index.js";
 import {
+  buildReferenceProfile,
   buildServingTables,
   dayNumber,
   equalLookback,
@@ -10,8 +10,7 @@ import {
   loadCity,
   prepareCity,
   type TrainingSet,
-} from "../features/index.js";
-import { buildReferenceProfile } from "../features/profile.js";
+} from "../../features/index.js";
 import {
   type EvalMetrics,
   evaluateScores,
@@ -20,18 +19,18 @@ import {
   subsetTable,
   type TrainParams,
   trainModel,
-} from "../model/index.js";
-import type { ReplayData, ReplayModel, Retrainer, RetrainOutcome } from "../monitor/replay/types.js";
-import type { PipelineContext } from "./context.js";
-import { decideGate } from "./gate.js";
-import type { GatePolicy } from "./gate-policy.js";
-import { MODEL_NAME } from "./promotion.js";
-import { SOURCE_TAG } from "./source-rule.js";
-import { featuresStep, loadTrainingSet } from "./steps/features.js";
-import { ingestStep } from "./steps/ingest.js";
-import { promoteStep } from "./steps/promote.js";
-import { registerStep } from "./steps/register.js";
-import { EXPERIMENT_NAME } from "./steps/train.js";
+} from "../../model/index.js";
+import type { PipelineContext } from "../context.js";
+import { decideGate } from "../gate.js";
+import type { GatePolicy } from "../gate-policy.js";
+import { MODEL_NAME } from "../promotion.js";
+import { SOURCE_TAG } from "../source-rule.js";
+import { featuresStep, loadTrainingSet } from "../steps/features.js";
+import { ingestStep } from "../steps/ingest.js";
+import { promoteStep } from "../steps/promote.js";
+import { registerStep } from "../steps/register.js";
+import { EXPERIMENT_NAME } from "../steps/train.js";
+import type { ReplayData, ReplayModel, Retrainer, RetrainOutcome } from "./types.js";
 
 /**
  * The CT loop as the replay runs it (issue 7 §5, issue 13 §6): the real ingest and feature steps once for the

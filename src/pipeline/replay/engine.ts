@@ -1,11 +1,20 @@
 import { rocAuc, subsetTable } from "../../model/index.js";
+import {
+  DEFAULT_DRIFT_RULE,
+  DEFAULT_SOURCE_RULE,
+  DEFAULT_TRIGGER_POLICY,
+  type DriftRule,
+  monitorWindow,
+  populationDrift,
+  RetrainTrigger,
+  type SourceDriftRule,
+  sourceDrift,
+  streamReport,
+  type TriggerPolicy,
+} from "../../monitor/index.js";
+import { isoOfDay } from "../../util/days.js";
 import type { Logger } from "../../util/log.js";
 import { progress } from "../../util/progress.js";
-import { DEFAULT_DRIFT_RULE, type DriftRule } from "../drift.js";
-import { populationDrift } from "../population.js";
-import { DEFAULT_SOURCE_RULE, type SourceDriftRule, sourceDrift } from "../source-drift.js";
-import { DEFAULT_TRIGGER_POLICY, RetrainTrigger, type TriggerPolicy } from "../trigger.js";
-import { isoOfDay, monitorWindow, streamReport } from "../window.js";
 import { daysEarlier } from "./days-earlier.js";
 import type { ReplayData, ReplayModel, ReplayPolicy, ReplayResult, Retrainer, WeekRecord } from "./types.js";
 

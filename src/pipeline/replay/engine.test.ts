@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildReferenceProfile } from "../../features/profile.js";
-import type { FeatureSchema, FeatureTable } from "../../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../../features/index.js";
+import { buildReferenceProfile } from "../../features/index.js";
 import { DEFAULT_PARAMS, rocAuc, subsetLabels, subsetTable, trainModel } from "../../model/index.js";
+import { DEFAULT_TRIGGER_POLICY } from "../../monitor/index.js";
 import { silentLogger } from "../../util/log.js";
-import { DEFAULT_TRIGGER_POLICY } from "../trigger.js";
 import { runReplay } from "./engine.js";
 import type { ReplayData, ReplayModel, Retrainer } from "./types.js";
 

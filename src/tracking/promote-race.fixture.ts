@@ -1,6 +1,6 @@
 // Child process for sqlite-race.test.ts: waits until a shared start time, then tries one compare-and-set
 // promotion and prints {"ok":true} or {"code": "..."} as one JSON line.
-import { LocalObjectStore } from "../data/object-store.js";
+import { LocalObjectStore } from "../data/index.js";
 import { isRodentError } from "../errors.js";
 import { openEmbeddedTracking } from "./open.js";
 

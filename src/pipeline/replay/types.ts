@@ -1,6 +1,5 @@
-import type { ReferenceProfile } from "../../features/profile.js";
-import type { FeatureTable } from "../../features/schema.js";
-import type { Verdict } from "../drift.js";
+import type { FeatureTable, ReferenceProfile } from "../../features/index.js";
+import type { Verdict } from "../../monitor/index.js";
 
 /** The champion of the day, as the replay sees it: something that scores feature rows. */
 export interface ReplayModel {

@@ -1,5 +1,5 @@
-import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/records.js";
-import { isoOfDay } from "./day-number.js";
+import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
+import { isoOfDay } from "../util/days.js";
 import { latOfMilesY, lonOfMilesX } from "./projection.js";
 
 // Record builders for hand-made test cities: positions in projected miles, dates as day numbers.

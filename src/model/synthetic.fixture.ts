@@ -1,6 +1,6 @@
 // A synthetic binary classification table with a nonlinear truth and missing values, for tests and the bench
 // while no real feature table is at hand. Deterministic for a seed.
-import type { FeatureSchema, FeatureTable } from "../features/schema.js";
+import type { FeatureSchema, FeatureTable } from "../features/index.js";
 import { sigmoid } from "./objective.js";
 import { rng } from "./random.js";
 

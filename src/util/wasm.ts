@@ -14,7 +14,7 @@ export const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembl
 export const WASM_PAGE = 65536;
 
 const compiled = new Map<string, WasmModule>();
-/** The module of a base64 binary (from src/model/wasm/*-wasm.ts), compiled once per process. */
+/** The module of a base64 binary (the *-wasm.ts files beside each .wat), compiled once per process. */
 export function wasmModule(base64: string): WasmModule {
   let m = compiled.get(base64);
   if (!m) {

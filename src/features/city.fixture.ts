@@ -1,6 +1,6 @@
-import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/records.js";
-import { BOROUGHS } from "../data/records.js";
-import { isoOfDay } from "./day-number.js";
+import type { InspectionRecord, RatSightingRecord, WeatherRecord } from "../data/index.js";
+import { BOROUGHS } from "../data/index.js";
+import { isoOfDay } from "../util/days.js";
 import type { CityData } from "./prepared-city.js";
 import { latOfMilesY, lonOfMilesX } from "./projection.js";
 
