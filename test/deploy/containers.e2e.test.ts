@@ -5,8 +5,9 @@
 //   1. the image builds, and runs read-only;
 //   2. the CT workflow, one container per step, as the template passes ids: ingest → … → register;
 //   3. staging becomes ready on what the pipeline wrote;
-//   4. the drift path: new data with a change → the monitoring CronWorkflow → a retrain submitted to the Argo Server
-//      (TLS, its own CA) naming the real WorkflowTemplate → that workflow → a new candidate;
+//   4. the drift path: new data with a change, two weekly windows of it → the monitoring CronWorkflow (its trigger
+//      state in the object store, nothing on a volume) → a retrain submitted to the Argo Server (TLS, its own CA)
+//      naming the real WorkflowTemplate → that workflow → a new candidate;
 //   5. canary and stable pods serve candidate and champion at once; after an abort every stable pod, including one
 //      started after it, serves the champion;
 //   6. promotion commits the version to Git (a bare repo behind `git daemon`) and the next sync serves it; a
@@ -16,7 +17,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type RunContext,
@@ -53,23 +54,27 @@ const monitorCron = readManifests(path.join(argoDir, "monitor-cron.yaml"))[0]!;
 const pipelineConfig = readManifests(path.join(argoDir, "configmap.yaml"))[0]!;
 
 const SYNTH = ["--seed", "1", "--scale", "0.06", "--from", "2022-01-01", "--to", "2023-12-31"];
-// The same city half a year on, with an injected change: 311 reports double from 2024-01-01.
-const SYNTH_CHANGED = [
-  ...["--seed", "1", "--scale", "0.06", "--from", "2022-01-01", "--to", "2024-06-30"],
-  ...["--scenario", "reporting-surge", "--scenario-start", "2024-01-01"],
+// The same city half a year on, with a real change: rat pressure in Queens doubles from 2024-01-01 (sightings and
+// findings follow). A change of the truth, so a retrain can beat the champion: with `reporting-surge` (311 reports
+// double, truth untouched) the trigger fires too, but the candidate is no better and the gate refuses it (auc in
+// Queens 0.7396 < 0.7405 on seed 1), as it should. Exported twice, a week apart: the trigger counts weekly windows
+// of data time, and the default policy wants two in a row (two checks on the same data are one window). The
+// history reaches 52 weeks before the data date (the year-earlier reference).
+const synthChanged = (to: string) => [
+  ...["--seed", "1", "--scale", "0.06", "--from", "2022-01-01", "--to", to],
+  ...["--scenario", "pressure:queens:+100", "--scenario-start", "2024-01-01"],
 ];
 const SOURCE = "dir:/exports/nyc";
 const TOKEN = "argo-token-0123456789";
 
 let platform: Platform;
+let s3: S3Client;
 let bootstrapRun = "";
 let argo: ArgoStandIn;
 let built: Built;
 let configMaps: Manifest[] = [];
 const pods = new Set<string>();
-const volumes = new Set<string>([
-  ...["rodent-exports", "rodent-monitor", "argo-server-ca", "rodent-e2e-tmp", "rodent-e2e-home"],
-]);
+const volumes = new Set<string>([...["rodent-exports", "argo-server-ca", "rodent-e2e-tmp", "rodent-e2e-home"]]);
 const children: { kill(): void }[] = [];
 
 /** Chart values a platform engineer sets for this platform (docs/deploy.md), as --set flags. */
@@ -145,6 +150,19 @@ function decision(log: string): { fire: boolean; reason: string; launched: strin
   return docs[0] as { fire: boolean; reason: string; launched: string | null };
 }
 
+/** Keys under the deployment's prefix in the bucket (what every pod and job with the S3 secret sees). */
+async function storeKeys(under: string): Promise<string[]> {
+  const { RODENT_S3_BUCKET: Bucket, RODENT_S3_PREFIX: prefix } = pipelineConfig.data;
+  const r = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${prefix}${under}` }));
+  return (r.Contents ?? []).map((o) => o.Key!.slice(prefix.length));
+}
+
+async function storeJson(key: string): Promise<Record<string, unknown>> {
+  const { RODENT_S3_BUCKET: Bucket, RODENT_S3_PREFIX: prefix } = pipelineConfig.data;
+  const r = await s3.send(new GetObjectCommand({ Bucket, Key: `${prefix}${key}` }));
+  return JSON.parse(await r.Body!.transformToString()) as Record<string, unknown>;
+}
+
 function ctx(name: string): RunContext {
   return { templates, configMaps, name, timeoutMs: 20 * MIN };
 }
@@ -175,7 +193,7 @@ beforeAll(async () => {
     `image ${built.id.slice(0, 12)}: ${(built.sizeBytes / 1e6).toFixed(0)} MB, built in ${built.seconds.toFixed(0)} s`,
   );
   [platform, argo] = await Promise.all([startPlatform(), startArgoStandIn(TOKEN)]);
-  const s3 = new S3Client({
+  s3 = new S3Client({
     endpoint: platform.s3,
     region: "us-east-1",
     forcePathStyle: true,
@@ -349,6 +367,15 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       expect(await servedVersion(stagingPort)).toBe("1");
       const ranked = await fetch(`http://127.0.0.1:${stagingPort}/v1/rankings?limit=5`);
       expect(ranked.status).toBe(200);
+      // The prediction log: the pod writes what it served to the object store (no volume), where `rodent monitor
+      // outcomes` in the pipeline namespace reads it. It flushes every 10 s.
+      let logged: string[] = [];
+      for (let i = 0; i < 60 && !logged.length; i++) {
+        logged = await storeKeys("monitor/predictions/");
+        if (!logged.length) await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(logged.length, "no prediction log segment from the staging pod within 60 s").toBeGreaterThan(0);
+      expect(logged[0]).toMatch(/^monitor\/predictions\/\d{4}-\d{2}-\d{2}\/.+\.ndjson\.gz$/);
       timings["staging ready"] = (Date.now() - t0) / 1000;
     },
     10 * MIN,
@@ -358,24 +385,38 @@ describe.sequential("containers: the image and the rendered manifests, played wi
     "drift: changed data → the monitoring CronWorkflow → a retrain of the real rodent-ct → a new candidate",
     async () => {
       const t0 = Date.now();
-      // New exports with an injected change replace the old ones.
-      rodentOnce(
-        ["-c", `rm -rf /exports/nyc && rodent synth --out /exports/nyc ${SYNTH_CHANGED.join(" ")} --json`],
-        [...["-v", "rodent-exports:/exports", "--entrypoint", "sh"]],
-      );
-      if (podmanSync(["volume", "exists", "rodent-monitor"]).status !== 0)
-        podmanOk(["volume", "create", "rodent-monitor"]);
-      // Two daily windows (the default policy wants two in a row); the trigger state survives in rodent-monitor.
+      // New exports with an injected change replace the old ones; a week later, again.
+      const exportTo = (to: string) =>
+        rodentOnce(
+          ["-c", `rm -rf /exports/nyc && rodent synth --out /exports/nyc ${synthChanged(to).join(" ")} --json`],
+          [...["-v", "rodent-exports:/exports", "--entrypoint", "sh"]],
+        );
+      exportTo("2024-06-23");
+      // Window 1 (data week of 2024-06-23): a signal, not yet two in a row. Every step runs in a fresh pod with
+      // fresh emptyDirs: the only state between runs is the object store.
       const w1 = await runWorkflow(ctx("monitor-1"), monitorCron, "monitor", {});
       expectOk(w1, ["ingest", "outcomes", "check"]);
       const first = decision(w1[2]!.log);
       expect(first.fire, w1[2]!.log).toBe(false);
       expect(first.reason).toMatch(/signal in 1 of 2/);
       expect(argo.submissions).toHaveLength(0);
+      const state = await storeJson("monitor/trigger-state.json");
+      expect(state.version).toBe(2);
+      expect((state.windows as unknown[]).length).toBeGreaterThan(0);
+      // `monitor outcomes` wrote its report where `monitor check` (and the service) read it.
+      expect((await storeJson("monitor/outcomes/latest.json")).model).toBe("1");
+      // The same data again is the same window: it does not count twice.
+      const again = await runWorkflow(ctx("monitor-1b"), monitorCron, "monitor", {});
+      expectOk(again, ["ingest", "outcomes", "check"]);
+      expect(decision(again[2]!.log).fire, again[2]!.log).toBe(false);
+      expect(argo.submissions).toHaveLength(0);
+      // Window 2, a week of data later: two consecutive weekly windows → the retrain is submitted.
+      exportTo("2024-06-30");
       const w2 = await runWorkflow(ctx("monitor-2"), monitorCron, "monitor", {});
       expectOk(w2, ["ingest", "outcomes", "check"]);
       const second = decision(w2[2]!.log);
       expect(second.fire, w2[2]!.log).toBe(true);
+      expect(second.reason).toMatch(/^retrain: .*for 2 consecutive weekly windows/);
       expect(argo.submissions).toHaveLength(1);
       const sub = argo.submissions[0]!;
       expect(second.launched).toBe(sub.name);
@@ -388,8 +429,9 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       const submitted = Object.fromEntries(
         (sub.body.submitOptions.parameters ?? []).map((p) => p.split(/=(.*)/s) as [string, string]),
       );
-      // The trigger says why: the drifted features (recorded by the run's exit handler).
-      expect(submitted.reason).toMatch(/feature_drift|score_drift/);
+      // The trigger says why (recorded by the run's exit handler): the 311 stream per borough or the score moved.
+      expect(submitted.reason).toMatch(/volume:|borough:|score/);
+      expect(submitted.source).toBe(SOURCE); // the deployment's source, from RODENT_SOURCE
       // Argo then runs that workflow: the retrain on the changed data registers a new candidate.
       const runs = await runWorkflow(ctx("ct-drift"), ct!, "ct", workflowParameters(ct!, configMaps, submitted));
       // A new candidate, trained on the changed data, passes the gate against the champion: version 2.
@@ -406,7 +448,7 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       expectOk(runs, ["ingest", "validate", "features", "train", "evaluate", "register"]);
       expect(out.register!.version).toBe("2");
       say(`drift retrain: gate ${out.evaluate!.passed} ${out.evaluate!.reasons ?? ""}`);
-      timings["drift path (2 monitor windows + CT)"] = (Date.now() - t0) / 1000;
+      timings["drift path (3 monitor runs, 2 windows + CT)"] = (Date.now() - t0) / 1000;
     },
     40 * MIN,
   );

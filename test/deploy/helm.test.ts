@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
 import {
   CHART,
   ENVIRONMENTS,
@@ -109,6 +110,34 @@ describe("helm chart", () => {
     const cm = (docs: Manifest[]) => findKind(docs, "ConfigMap")[0]!.data;
     expect(cm(canary)).toEqual(cm(stable));
     expect(Object.keys(cm(stable))).not.toContain("RODENT_MODEL_URI");
+  });
+
+  it("the service's limits are chart values: the rendered ConfigMap loads with src/config, a bad value is refused", () => {
+    const cmOf = (extra: string[] = []) =>
+      findKind(parseManifests(helmTemplate(["values-production.yaml"], "rodent-production", extra)), "ConfigMap")[0]!
+        .data as Record<string, string>;
+    const config = loadConfig(cmOf());
+    expect(config.serve).toMatchObject({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      connectionTimeoutMs: 60_000,
+      adminRateLimit: 10,
+    });
+    const set = cmOf([
+      ...["--set", "config.server.requestTimeoutMs=120000", "--set", "config.server.headersTimeoutMs=15000"],
+      ...["--set", "config.server.connectionTimeoutMs=75000", "--set", "config.server.adminRateLimit=3"],
+    ]);
+    // Large numbers render as integers (no 1.2e+05 that the service's schema would refuse).
+    expect(set.RODENT_REQUEST_TIMEOUT_MS).toBe("120000");
+    expect(loadConfig(set).serve).toMatchObject({
+      requestTimeoutMs: 120_000,
+      headersTimeoutMs: 15_000,
+      connectionTimeoutMs: 75_000,
+      adminRateLimit: 3,
+    });
+    expect(() => loadConfig(cmOf(["--set", "config.server.headersTimeoutMs=60000"]))).toThrow(
+      /RODENT_HEADERS_TIMEOUT_MS/,
+    );
   });
 
   it("staging and production read the data the pipeline writes (same bucket and prefix)", () => {
