@@ -143,7 +143,7 @@ const uiEvaluation: FastifyPluginAsyncTypebox<{ source?: HistorySource }> = asyn
             Type.String({ pattern: "^[0-9]{1,9}$", description: "model version (default: the champion served)" }),
           ),
         }),
-        response: { 200: EvaluationResponse, 404: ErrorResponse, 503: ErrorResponse },
+        response: { 200: EvaluationResponse, 400: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (req, reply) => {
