@@ -391,8 +391,10 @@ describe.sequential("containers: the image and the rendered manifests, played wi
           ["-c", `rm -rf /exports/nyc && rodent synth --out /exports/nyc ${synthChanged(to).join(" ")} --json`],
           [...["-v", "rodent-exports:/exports", "--entrypoint", "sh"]],
         );
-      exportTo("2024-06-23");
-      // Window 1 (data week of 2024-06-23): a signal, not yet two in a row. Every step runs in a fresh pod with
+      // Measured in-process on these exports: to 2024-06-23 Queens is +110 % but not yet significant (z 3.2, no
+      // signal); to 2024-06-30 (data week of 2024-06-24) borough:queens:up; to 2024-07-07 (week of 2024-07-01) again.
+      exportTo("2024-06-30");
+      // Window 1 (data week of 2024-06-24): a signal, not yet two in a row. Every step runs in a fresh pod with
       // fresh emptyDirs: the only state between runs is the object store.
       const w1 = await runWorkflow(ctx("monitor-1"), monitorCron, "monitor", {});
       expectOk(w1, ["ingest", "outcomes", "check"]);
@@ -411,7 +413,7 @@ describe.sequential("containers: the image and the rendered manifests, played wi
       expect(decision(again[2]!.log).fire, again[2]!.log).toBe(false);
       expect(argo.submissions).toHaveLength(0);
       // Window 2, a week of data later: two consecutive weekly windows → the retrain is submitted.
-      exportTo("2024-06-30");
+      exportTo("2024-07-07");
       const w2 = await runWorkflow(ctx("monitor-2"), monitorCron, "monitor", {});
       expectOk(w2, ["ingest", "outcomes", "check"]);
       const second = decision(w2[2]!.log);
